@@ -1,0 +1,59 @@
+/**
+ * The manifest: every kata that exists, in unlock order. Nothing else lists katas.
+ * A kata's folder is katas/NN-slug; its modules are the files the learner edits,
+ * each with a reference twin in support/solutions/NN-slug/. Hints are not here:
+ * they live once, in the lesson's "## Hints" section.
+ */
+export interface Kata {
+  readonly number: number;
+  readonly slug: string;
+  readonly title: string;
+  /** The files the learner writes, relative to the kata's folder. */
+  readonly modules: readonly string[];
+  /** For `--serve`: the module and the export that builds the learner's server. */
+  readonly serve?: { readonly module: string; readonly factory: string };
+}
+
+export const KATAS: readonly Kata[] = [
+  {
+    number: 1,
+    slug: 'resolve-a-hostname',
+    title: 'Resolve a hostname',
+    modules: ['hosts.ts'],
+  },
+  {
+    number: 2,
+    slug: 'ip-addresses',
+    title: 'IP addresses',
+    modules: ['ip-address.ts'],
+  },
+  {
+    number: 3,
+    slug: 'echo-server',
+    title: 'An echo server',
+    modules: ['echo-server.ts'],
+    serve: { module: 'echo-server.ts', factory: 'createEchoServer' },
+  },
+  {
+    number: 4,
+    slug: 'echo-client',
+    title: 'An echo client',
+    modules: ['echo-client.ts'],
+  },
+  {
+    number: 5,
+    slug: 'line-protocol',
+    title: 'A line protocol',
+    modules: ['line-protocol.ts'],
+    serve: { module: 'line-protocol.ts', factory: 'createCalcServer' },
+  },
+];
+
+/** katas/NN-slug: the folder name of a kata. */
+export function folderOf(kata: Kata): string {
+  return `${String(kata.number).padStart(2, '0')}-${kata.slug}`;
+}
+
+export function findKata(number: number): Kata | undefined {
+  return KATAS.find((kata) => kata.number === number);
+}
