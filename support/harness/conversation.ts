@@ -86,7 +86,18 @@ export class Conversation {
   /** The bytes exchanged so far, one turn per line, CR and LF visible. */
   transcript(): string {
     if (this.turns.length === 0) return '(no bytes exchanged)';
-    return this.turns.map((turn) => `${turn.from}: ${visible(turn.bytes)}`).join('\n');
+    // Consecutive pieces from one side are one turn: a byte-at-a-time client reads as one line.
+    const merged: Turn[] = [];
+    for (const turn of this.turns) {
+      const last = merged.at(-1);
+      if (last?.from === turn.from)
+        merged[merged.length - 1] = {
+          from: turn.from,
+          bytes: Buffer.concat([last.bytes, turn.bytes]),
+        };
+      else merged.push(turn);
+    }
+    return merged.map((turn) => `${turn.from}: ${visible(turn.bytes)}`).join('\n');
   }
 
   private async waitFor(

@@ -1,0 +1,206 @@
+/**
+ * The runner end to end, as a learner runs it: `npm run kata` in a temporary
+ * copy of the repository (node_modules linked, not copied), checking exit codes,
+ * messages, PROGRESS.md, --reset, --catch-up, and a hang in watch mode.
+ */
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import {
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { folderOf, KATAS } from '../katas.ts';
+import { MESSAGES } from './messages.ts';
+import { ROOT } from './paths.ts';
+
+const [first, second, third] = KATAS;
+if (!first || !second || !third) throw new Error('the end-to-end tests need three katas');
+
+let copy = '';
+const inCopy = (...parts: string[]) => path.join(copy, ...parts);
+const module = (kata = first) => inCopy('katas', folderOf(kata), kata.modules[0] ?? '');
+const reference = (kata = first) =>
+  path.join(ROOT, 'support', 'solutions', folderOf(kata), kata.modules[0] ?? '');
+const ENV = { ...process.env, KATA_UNLOCK: '', KATA_TARGET: '', NO_COLOR: '1', CI: '1' };
+
+function kata(...args: string[]) {
+  const result = spawnSync(
+    inCopy('node_modules', '.bin', 'tsx'),
+    ['support/runner/main.ts', ...args],
+    {
+      cwd: copy,
+      env: ENV,
+      encoding: 'utf8',
+      timeout: 60_000,
+    },
+  );
+  return { code: result.status, out: result.stdout, err: result.stderr };
+}
+const progress = () => readFileSync(inCopy('PROGRESS.md'), 'utf8');
+const row = (k = first) =>
+  progress()
+    .split('\n')
+    .find((line) => line.startsWith(`| ${folderOf(k).slice(0, 2)} |`)) ?? '';
+
+beforeAll(() => {
+  copy = mkdtempSync(path.join(os.tmpdir(), 'kata-e2e-'));
+  for (const entry of ['katas', 'support', 'package.json', 'vitest.config.ts', 'tsconfig.json']) {
+    cpSync(path.join(ROOT, entry), inCopy(entry), { recursive: true });
+  }
+  symlinkSync(path.join(ROOT, 'node_modules'), inCopy('node_modules'), 'dir');
+});
+afterAll(() => {
+  if (copy) rmSync(copy, { recursive: true, force: true });
+});
+
+describe('npm run kata, in order, as a learner meets it', { timeout: 60_000 }, () => {
+  test('the pristine first kata fails with exit 1, says what to write, and is recorded as failing', () => {
+    const { code, out } = kata(String(first.number), '--once');
+    expect(code, out).toBe(1);
+    expect(out).toContain(`katas/${folderOf(first)}/${first.modules[0]}`);
+    expect(out).toContain('Write ');
+    expect(row()).toContain('failing');
+  });
+
+  test('a locked kata exits 2 and names the kata to finish first', () => {
+    const { code, err } = kata(String(third.number), '--once');
+    expect(code).toBe(2);
+    expect(err).toContain(MESSAGES.locked(third, first));
+  });
+
+  test('an unknown kata exits 2 with the reason', () => {
+    const { code, err } = kata('99', '--once');
+    expect(code).toBe(2);
+    expect(err).toContain('There is no kata 99');
+  });
+
+  test('--force opens a locked kata: it runs, and fails on its stub', () => {
+    expect(kata(String(third.number), '--once', '--force').code).toBe(1);
+  });
+
+  test('with the reference in place the kata passes (exit 0) and PROGRESS.md shows it done', () => {
+    writeFileSync(module(), readFileSync(reference()));
+    const { code, out } = kata(String(first.number), '--once');
+    expect(code, out).toBe(0);
+    expect(out).toContain(MESSAGES.passedOnce(first, Number(/all (\d+) specs/.exec(out)?.[1])));
+    expect(row()).toContain('done');
+  });
+
+  test('then the next kata is open (exit 1 on its stub) and the one after is locked (exit 2)', () => {
+    expect(kata(String(second.number), '--once').code).toBe(1);
+    const { code, err } = kata(String(third.number), '--once');
+    expect(code).toBe(2);
+    expect(err).toContain(MESSAGES.locked(third, second));
+  });
+
+  test('an edit to a passed kata makes it pending again, and locks what follows', () => {
+    writeFileSync(module(), `${readFileSync(reference(), 'utf8')}\n// an edit\n`);
+    const { code, err } = kata(String(second.number), '--once');
+    expect(code).toBe(2);
+    expect(err).toContain(MESSAGES.locked(second, first));
+  });
+
+  test("--reset puts the stub back and keeps the learner's file as a backup", () => {
+    const mine = readFileSync(module(), 'utf8');
+    const { code, out } = kata(String(first.number), '--reset');
+    expect(code, out).toBe(0);
+    expect(readFileSync(module(), 'utf8')).toBe(
+      readFileSync(
+        path.join(ROOT, 'support', 'stubs', folderOf(first), first.modules[0] ?? ''),
+        'utf8',
+      ),
+    );
+    const backup = /kept in (\S+)/.exec(out)?.[1] ?? '';
+    expect(existsSync(inCopy(backup)), out).toBe(true);
+    expect(readFileSync(inCopy(backup), 'utf8')).toBe(mine);
+  });
+
+  test('--catch-up N copies the reference of every kata before N, verifies them, and unlocks N', () => {
+    const { code, out } = kata('--catch-up', String(third.number));
+    expect(code, out).toBe(0);
+    expect(row(first)).toContain('done');
+    expect(row(second)).toContain('done');
+    expect(kata(String(third.number), '--once').code).toBe(1);
+  });
+
+  test('npm run progress -- --json reports every kata', () => {
+    const { code, out } = kata('--progress', '--json');
+    expect(code).toBe(0);
+    const report = JSON.parse(out) as {
+      done: number;
+      katas: { number: number; standing: string }[];
+    };
+    expect(report.katas).toHaveLength(KATAS.length);
+    expect(report.done).toBe(2);
+  });
+
+  test('a backup folder keeps every replaced file', () => {
+    expect(readdirSync(inCopy('.kata', 'backups')).length).toBeGreaterThan(0);
+  });
+});
+
+describe("watch mode survives a learner's infinite loop", { timeout: 60_000 }, () => {
+  let child: ChildProcess | undefined;
+  afterAll(() => {
+    child?.kill('SIGKILL');
+  });
+
+  test('a run that never ends is reported with its time bound, and the next save runs again', async () => {
+    const stub = readFileSync(
+      path.join(ROOT, 'support', 'stubs', folderOf(first), first.modules[0] ?? ''),
+      'utf8',
+    );
+    writeFileSync(module(), stub.replace(/throw new KataTodo\([^)]*\);/, 'for (;;) {}'));
+    const started = spawn(
+      inCopy('node_modules', '.bin', 'tsx'),
+      ['support/runner/main.ts', String(first.number)],
+      {
+        cwd: copy,
+        env: { ...ENV, KATA_HANG_SECONDS: '3' },
+        stdio: ['pipe', 'pipe', 'pipe'],
+      },
+    );
+    child = started;
+    let screen = '';
+    let errors = '';
+    started.stderr?.on('data', (piece: Buffer) => {
+      errors += piece.toString();
+    });
+    const seen = (text: string) => {
+      let timer: NodeJS.Timeout | undefined;
+      return new Promise<void>((resolve, reject) => {
+        const check = () => screen.includes(text) && resolve();
+        started.stdout?.on('data', (piece: Buffer) => {
+          screen += piece.toString();
+          check();
+        });
+        started.once('exit', (code) =>
+          reject(
+            new Error(`the runner exited (${code}) before showing "${text}":\n${screen}${errors}`),
+          ),
+        );
+        timer = setTimeout(
+          () =>
+            reject(new Error(`the runner never showed "${text}" within 20 s:\n${screen}${errors}`)),
+          20_000,
+        );
+        check();
+      }).finally(() => clearTimeout(timer));
+    };
+    await seen(MESSAGES.hung(3));
+    screen = '';
+    writeFileSync(module(), readFileSync(reference()));
+    await seen('specs pass');
+    started.stdin?.write('q');
+    const code = await new Promise((resolve) => started.once('exit', resolve));
+    expect(code).toBe(0);
+  });
+});

@@ -1,0 +1,208 @@
+/**
+ * npm run kata: the runner. Reads the command line, checks the lock rules, and
+ * hands over to watch mode, a single run, or one of the facilitator's commands.
+ * Exit codes of --once: 0 passed, 1 failed, 2 locked or unknown.
+ */
+
+import { readFileSync } from 'node:fs';
+import type net from 'node:net';
+import path from 'node:path';
+import { startVitest } from 'vitest/node';
+import { KATA_TODO } from '../kata-todo.ts';
+import { folderOf, KATAS, type Kata } from '../katas.ts';
+import { type Command, parseArgs } from './args.ts';
+import { copyReference, resetKata } from './files.ts';
+import { doneCount, readLedger, record } from './ledger.ts';
+import { MESSAGES } from './messages.ts';
+import { kataDir, PROGRESS_FILE, ROOT, shown } from './paths.ts';
+import { render } from './screen.ts';
+import { type KataRun, openSession, passed } from './session.ts';
+import { access, nextPending, unlocked } from './unlock.ts';
+import { closeWithin, HANG_SECONDS, watchKata } from './watch.ts';
+import { killChildren } from './workers.ts';
+
+export const EXIT = { passed: 0, failed: 1, refused: 2 } as const;
+
+function refuse(message: string): never {
+  process.stderr.write(`${message}\n`);
+  process.exit(EXIT.refused);
+}
+
+/** The kata a command is about: the one named, checked against the locks, or the next pending. */
+function chosen(number: number | undefined, force: boolean): Kata {
+  const { standings } = readLedger();
+  if (number === undefined) {
+    const next = nextPending(standings);
+    if (!next) {
+      process.stdout.write(`${MESSAGES.allDone}\n`);
+      process.exit(EXIT.passed);
+    }
+    return next;
+  }
+  const gate = access(number, standings, force);
+  switch (gate.kind) {
+    case 'unknown':
+      return refuse(MESSAGES.unknownKata(number, KATAS.at(-1)?.number ?? 0));
+    case 'locked':
+      return refuse(MESSAGES.locked(gate.kata, gate.first));
+    case 'unlocked':
+    case 'forced':
+      return gate.kata;
+  }
+}
+
+/** Runs the specs of the katas once, in this process, bounded in time. */
+async function verify(
+  katas: readonly Kata[],
+  boundSeconds: number,
+): Promise<KataRun[] | undefined> {
+  let runs: KataRun[] | undefined;
+  const session = await openSession({ katas, watch: false, onRunEnd: (r) => (runs = [...r]) });
+  let timer: NodeJS.Timeout | undefined;
+  const hung = new Promise<'hung'>((resolve) => {
+    timer = setTimeout(() => resolve('hung'), boundSeconds * 1000);
+  });
+  const outcome = await Promise.race([session.rerun().then(() => 'ran' as const), hung]);
+  clearTimeout(timer);
+  if (outcome === 'hung') killChildren();
+  await closeWithin(session);
+  return outcome === 'hung' ? undefined : runs;
+}
+
+async function once(kata: Kata): Promise<never> {
+  const runs = await verify([kata], HANG_SECONDS);
+  const run = runs?.[0];
+  if (!run) {
+    process.stdout.write(`${MESSAGES.hungOnce(kata, HANG_SECONDS)}\n`);
+    process.exit(EXIT.failed);
+  }
+  const ledger = record([run]);
+  const color = process.stdout.isTTY === true && !process.env.NO_COLOR;
+  const view = {
+    kata,
+    done: doneCount(ledger),
+    total: KATAS.length,
+    hints: [],
+    hintsShown: 0,
+    notices: [],
+    keys: false,
+    color,
+  };
+  process.stdout.write(render({ ...view, pane: { kind: 'result', run } }));
+  const failed = run.specs.filter((s) => s.state !== 'passed').length;
+  process.stdout.write(
+    `\n${passed(run) ? MESSAGES.passedOnce(kata, run.specs.length) : MESSAGES.failedOnce(kata, failed || run.errors.length, run.specs.length)}\n`,
+  );
+  process.exit(passed(run) ? EXIT.passed : EXIT.failed);
+}
+
+async function progress(json: boolean): Promise<never> {
+  const runs = await verify(KATAS, HANG_SECONDS * KATAS.length);
+  if (!runs) refuse(MESSAGES.hung(HANG_SECONDS * KATAS.length));
+  const ledger = record(runs);
+  if (json) {
+    const open = new Set(unlocked(ledger.standings, false).map((k) => k.number));
+    const rows = KATAS.map((kata) => ({
+      number: kata.number,
+      slug: kata.slug,
+      title: kata.title,
+      standing: ledger.standings.get(kata.number),
+      unlocked: open.has(kata.number),
+      ...ledger.progress.get(kata.number),
+    }));
+    process.stdout.write(
+      `${JSON.stringify({ done: doneCount(ledger), total: KATAS.length, katas: rows }, null, 2)}\n`,
+    );
+  } else {
+    process.stdout.write(readFileSync(PROGRESS_FILE, 'utf8'));
+  }
+  process.exit(EXIT.passed);
+}
+
+async function catchUp(before: number): Promise<never> {
+  const katas = KATAS.filter((kata) => kata.number < before);
+  const replaced = copyReference(katas);
+  process.stdout.write(
+    `${MESSAGES.caughtUp(
+      katas.length,
+      replaced.flatMap((r) => (r.backup ? [r.backup] : [])),
+    )}\n`,
+  );
+  const runs = katas.length ? await verify(katas, HANG_SECONDS * katas.length) : [];
+  if (runs) record(runs);
+  process.exit(runs?.every(passed) ? EXIT.passed : EXIT.failed);
+}
+
+async function serve(kata: Kata, port: number): Promise<void> {
+  if (!kata.serve) refuse(MESSAGES.notAServer(kata));
+  const module = (await import(path.join(kataDir(kata), kata.serve.module))) as Record<
+    string,
+    () => net.Server
+  >;
+  const factory = module[kata.serve.factory];
+  if (typeof factory !== 'function')
+    refuse(
+      `${shown(path.join(kataDir(kata), kata.serve.module))} does not export ${kata.serve.factory}().`,
+    );
+  let server: net.Server;
+  try {
+    server = factory();
+  } catch (error) {
+    if (error instanceof Error && error.name === KATA_TODO)
+      refuse(MESSAGES.notWrittenServe(kata.serve.factory));
+    throw error;
+  }
+  server.listen(port, '127.0.0.1', () => {
+    const address = server.address() as net.AddressInfo;
+    process.stdout.write(`${MESSAGES.serving(kata, address.port)}\n`);
+  });
+}
+
+async function ui(poll: boolean): Promise<void> {
+  const { standings } = readLedger();
+  const open = unlocked(standings, process.env.KATA_UNLOCK === 'all');
+  process.stdout.write(`${MESSAGES.uiAt('http://localhost:51204/__vitest__/', open.length)}\n`);
+  await startVitest(
+    'test',
+    open.map((kata) => `katas/${folderOf(kata)}/`),
+    {
+      root: ROOT,
+      project: 'katas',
+      ui: true,
+      watch: true,
+      open: !process.env.CI,
+      api: { host: '127.0.0.1', port: 51204 },
+    },
+    poll ? { server: { watch: { usePolling: true, interval: 250 } } } : {},
+  );
+}
+
+async function main(command: Command): Promise<void> {
+  switch (command.kind) {
+    case 'help':
+      process.stdout.write(`${MESSAGES.usage}\n`);
+      return;
+    case 'invalid':
+      return refuse(`${command.message}\n\n${MESSAGES.usage}`);
+    case 'progress':
+      return progress(command.json);
+    case 'ui':
+      return ui(command.poll);
+    case 'catch-up':
+      return catchUp(command.before);
+    case 'reset': {
+      const kata = chosen(command.number, true);
+      for (const r of resetKata(kata))
+        process.stdout.write(`${MESSAGES.resetDone(r.file, r.backup)}\n`);
+      return;
+    }
+    case 'serve':
+      return serve(chosen(command.number, command.force), command.port);
+    case 'once':
+      return once(chosen(command.number, command.force));
+    case 'watch':
+      return watchKata(chosen(command.number, command.force), command);
+  }
+}
+
+await main(parseArgs(process.argv.slice(2)));

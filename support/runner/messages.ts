@@ -1,0 +1,70 @@
+/** Every sentence the runner says, in one place. */
+import { folderOf, type Kata } from '../katas.ts';
+
+const name = (kata: Kata) => folderOf(kata);
+
+export const MESSAGES = {
+  usage: `Usage: npm run kata [N] [-- options]
+
+  npm run kata                 the next unfinished kata, in watch mode
+  npm run kata 17              kata 17, if unlocked
+  npm run kata 17 -- --once    run once: exit 0 passed, 1 failed, 2 locked or unknown
+  npm run kata 17 -- --force   open a locked kata anyway (KATA_UNLOCK=all opens every kata)
+  npm run kata 17 -- --reset   put the stub back (your file is kept as a backup)
+  npm run kata -- --catch-up 17   copy the reference modules of katas 01–16 into place
+  npm run kata 3 -- --serve [--port P]   start your server of kata 3 on 127.0.0.1
+  npm run kata -- --pair 10    remind the pair to swap driver and navigator every 10 minutes
+  npm run kata -- --poll       poll for file changes (network drives, WSL /mnt paths)
+  npm run progress [-- --json] verify every kata and rewrite PROGRESS.md
+  npm run ui                   the vitest UI over the unlocked katas`,
+  unknownOption: (option: string) => `Unknown option ${option}. See npm run kata -- --help.`,
+  badNumber: (option: string, value: string | undefined) =>
+    `${option} needs a number, got ${value === undefined ? 'nothing' : `"${value}"`}.`,
+  unknownKata: (number: number, last: number) =>
+    `There is no kata ${number}: the katas are numbered 1 to ${last}.`,
+  locked: (kata: Kata, first: Kata) =>
+    `Kata ${name(kata)} is locked: finish ${name(first)} first (npm run kata ${first.number}).\n` +
+    `To open it anyway: npm run kata ${kata.number} -- --force (or KATA_UNLOCK=all for every kata).`,
+  allDone: 'Every kata passes. Well done! npm run progress re-verifies them all.',
+  passedOnce: (kata: Kata, count: number) =>
+    `PASS ${name(kata)}: all ${count} specs pass. Recorded in PROGRESS.md.`,
+  failedOnce: (kata: Kata, failed: number, total: number) =>
+    `FAIL ${name(kata)}: ${failed} of ${total} specs fail.`,
+  hung: (seconds: number) =>
+    `The specs did not finish within ${seconds} s: an infinite loop, or a server that never answers?\n` +
+    'Fix it and save: the runner starts again on the next save.',
+  hungOnce: (kata: Kata, seconds: number) =>
+    `FAIL ${name(kata)}: the specs did not finish within ${seconds} s (an infinite loop, or a server that never answers?).`,
+  noSpecs: 'No spec ran: is a spec file missing, or does it fail to load?',
+  writeIt: (fn: string, file: string) => `Write ${fn}() in ${file}.`,
+  startWithLesson: (lesson: string) => `Start with the lesson: ${lesson}`,
+  replay: (seed: string, path: string | undefined) =>
+    `Replay this counterexample: test.prop([...], { seed: ${seed}${path ? `, path: '${path}'` : ''} })`,
+  noMoreHints: "No more hints: the lesson's references have the rest.",
+  noHints: 'This lesson has no hints.',
+  solutionLocked: 'The reference solution opens once this kata passes. Keep going!',
+  solutionAt: (files: readonly string[]) => `The reference solution: ${files.join(', ')}`,
+  nextLocked: 'The next kata opens when this one passes.',
+  swap: (minutes: number) => `⏰ ${minutes} minutes: swap driver and navigator!`,
+  resetDone: (file: string, backup: string | undefined) =>
+    backup
+      ? `Put the stub back in ${file}; your version is kept in ${backup}`
+      : `Put the stub back in ${file} (it was unchanged).`,
+  caughtUp: (count: number, backups: readonly string[]) =>
+    `Copied the reference modules of ${count} kata(s) into place.` +
+    (backups.length ? `\nYour files are kept in:\n  ${backups.join('\n  ')}` : ''),
+  notAServer: (kata: Kata) =>
+    `Kata ${name(kata)} has no server to start: --serve is for server katas.`,
+  serving: (kata: Kata, port: number) =>
+    `Your ${name(kata)} server listens on 127.0.0.1:${port}. Try: nc 127.0.0.1 ${port}   (Ctrl-C stops it)`,
+  notWrittenServe: (fn: string) => `${fn}() is not written yet: write it, then --serve starts it.`,
+  uiAt: (url: string, katas: number) =>
+    `The vitest UI over ${katas} unlocked kata(s): ${url}  (Ctrl-C stops it)`,
+  keys: {
+    hint: '[h] hint',
+    rerun: '[r] rerun',
+    quit: '[q] quit',
+    next: '[n] next kata',
+    solution: '[s] solution',
+  },
+} as const;

@@ -1,0 +1,103 @@
+/**
+ * The learner's progress: PROGRESS.md, a table written atomically (a temporary
+ * file, then a rename), so a crash mid-write never loses it. It is also the
+ * state file: each verified kata's last result and the hash of its files then.
+ * Everything in it can be re-created by `npm run progress`.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { folderOf, KATAS, type Kata } from '../katas.ts';
+import { kataDir } from './paths.ts';
+import type { Standing } from './unlock.ts';
+
+export type RunStatus = 'passed' | 'failing';
+
+export interface KataRecord {
+  readonly number: number;
+  readonly status: RunStatus;
+  readonly passed: number;
+  readonly total: number;
+  /** ISO 8601, UTC. */
+  readonly at: string;
+  readonly hash: string;
+}
+
+export type Progress = ReadonlyMap<number, KataRecord>;
+
+/** A hash of the learner's files of one kata: an edit makes a recorded pass stale. */
+export function hashKata(kata: Kata, dir = kataDir(kata)): string {
+  const hash = createHash('sha256');
+  for (const module of [...kata.modules].sort()) {
+    const file = path.join(dir, module);
+    hash.update(module).update('\0');
+    hash.update(existsSync(file) ? readFileSync(file) : 'missing').update('\0');
+  }
+  return hash.digest('hex').slice(0, 16);
+}
+
+const HEADER = [
+  '# Progress',
+  '',
+  'Written by `npm run kata` and `npm run progress`: do not edit by hand.',
+  'If it is lost or looks wrong, `npm run progress` verifies every kata and writes it anew.',
+  '',
+  '| Kata | Title | Status | Last run | Specs | Verified at | Files hash |',
+  '| --- | --- | --- | --- | --- | --- | --- |',
+];
+
+export const STANDING_LABELS: Readonly<Record<Standing | 'locked', string>> = {
+  done: '✅ done',
+  changed: '✏️ changed since verified',
+  failing: '❌ failing',
+  'not-run': '▶️ to do',
+  locked: '🔒 locked',
+};
+
+const ROW =
+  /^\|\s*(\d+)\s*\|[^|]*\|[^|]*\|\s*(passed|failing)\s*\|\s*(\d+)\/(\d+)\s*\|\s*(\S+)\s*\|\s*([0-9a-f]{16})\s*\|\s*$/;
+
+/** Reads the records back; a row it cannot read is ignored (it is re-created on the next run). */
+export function parseProgress(text: string): Map<number, KataRecord> {
+  const records = new Map<number, KataRecord>();
+  for (const line of text.split(/\r?\n/)) {
+    const match = ROW.exec(line);
+    if (!match) continue;
+    const [, number, status, passed, total, at, hash] = match;
+    records.set(Number(number), {
+      number: Number(number),
+      status: status as RunStatus,
+      passed: Number(passed),
+      total: Number(total),
+      at: at ?? '',
+      hash: hash ?? '',
+    });
+  }
+  return records;
+}
+
+export function formatProgress(
+  progress: Progress,
+  labels: ReadonlyMap<number, Standing | 'locked'>,
+): string {
+  const rows = KATAS.map((kata) => {
+    const record = progress.get(kata.number);
+    const label = STANDING_LABELS[labels.get(kata.number) ?? 'not-run'];
+    const cells = record
+      ? [record.status, `${record.passed}/${record.total}`, record.at, record.hash]
+      : ['—', '', '', ''];
+    return `| ${folderOf(kata).slice(0, 2)} | ${kata.title} | ${label} | ${cells.join(' | ')} |`;
+  });
+  return `${[...HEADER, ...rows].join('\n')}\n`;
+}
+
+export function readProgress(file: string): Map<number, KataRecord> {
+  return existsSync(file) ? parseProgress(readFileSync(file, 'utf8')) : new Map();
+}
+
+/** Writes the whole file to a temporary name, then renames it into place. */
+export function writeAtomically(file: string, text: string): void {
+  const temporary = `${file}.${process.pid}.tmp`;
+  writeFileSync(temporary, text);
+  renameSync(temporary, file);
+}

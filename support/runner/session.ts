@@ -1,0 +1,120 @@
+/**
+ * One vitest instance, in this process, over the specs of some katas. In watch
+ * mode vitest follows every file the specs import (the learner's modules and the
+ * earlier katas they use) and reruns on save; this module only turns vitest's
+ * results into outcomes per kata. vitest's own keyboard shortcuts are never
+ * registered (createVitest does not), so the runner owns stdin.
+ */
+import path from 'node:path';
+import type { TestModule } from 'vitest/node';
+import { createVitest, type Vitest } from 'vitest/node';
+import { KATAS, type Kata } from '../katas.ts';
+import { classify, type Failure } from './failures.ts';
+import { kataDir, ROOT, shown } from './paths.ts';
+
+export interface SpecResult {
+  readonly name: string;
+  readonly file: string;
+  readonly state: 'passed' | 'failed' | 'skipped';
+  readonly failures: readonly Failure[];
+}
+
+export interface KataRun {
+  readonly kata: Kata;
+  readonly specs: readonly SpecResult[];
+  /** Errors outside any spec: a syntax error, an import that fails, an unhandled rejection. */
+  readonly errors: readonly Failure[];
+}
+
+export const passed = (run: KataRun) =>
+  run.errors.length === 0 && run.specs.length > 0 && run.specs.every((s) => s.state === 'passed');
+
+export interface SessionOptions {
+  readonly katas: readonly Kata[];
+  readonly watch: boolean;
+  /** Poll for file changes, for mounts where file events never arrive (network drives, WSL /mnt). */
+  readonly poll?: boolean;
+  readonly onRunStart?: () => void;
+  readonly onRunEnd: (runs: readonly KataRun[]) => void;
+}
+
+export interface Session {
+  rerun(): Promise<void>;
+  close(): Promise<void>;
+}
+
+function kataOf(moduleId: string): Kata | undefined {
+  return KATAS.find(
+    (kata) =>
+      moduleId.startsWith(kataDir(kata) + path.sep) || moduleId.startsWith(`${kataDir(kata)}/`),
+  );
+}
+
+const isProperty = (module: TestModule) => module.moduleId.endsWith('.prop.spec.ts');
+
+function specResults(module: TestModule): SpecResult[] {
+  const results: SpecResult[] = [];
+  for (const test of module.children.allTests()) {
+    const result = test.result();
+    const state = result.state === 'pending' ? 'skipped' : result.state;
+    results.push({
+      name: test.fullName,
+      file: shown(module.moduleId),
+      state,
+      failures: result.state === 'failed' ? result.errors.map(classify) : [],
+    });
+  }
+  return results;
+}
+
+export async function openSession(options: SessionOptions): Promise<Session> {
+  // The latest result of every spec file, so a rerun of one file keeps the others' results.
+  const latest = new Map<string, TestModule>();
+  const collect = (unhandled: readonly Failure[]): KataRun[] =>
+    options.katas.map((kata) => {
+      // Example specs first: their failures read better than a property's counterexample.
+      const modules = [...latest.values()]
+        .filter((m) => kataOf(m.moduleId) === kata)
+        .sort(
+          (a, b) =>
+            Number(isProperty(a)) - Number(isProperty(b)) || a.moduleId.localeCompare(b.moduleId),
+        );
+      return {
+        kata,
+        specs: modules.flatMap(specResults),
+        errors: [
+          ...modules.flatMap((m) => m.errors().map(classify)),
+          ...(options.katas.length === 1 ? unhandled : []),
+        ],
+      };
+    });
+
+  if (options.poll) process.env.CHOKIDAR_USEPOLLING = '1';
+  const vitest: Vitest = await createVitest(
+    'test',
+    {
+      root: ROOT,
+      config: path.join(ROOT, 'vitest.config.ts'),
+      project: 'katas',
+      watch: options.watch,
+      reporters: [
+        {
+          onTestRunStart: () => options.onRunStart?.(),
+          onTestRunEnd: (modules, unhandledErrors) => {
+            for (const module of modules) latest.set(module.moduleId, module);
+            options.onRunEnd(collect(unhandledErrors.map((e) => classify(e))));
+          },
+        },
+      ],
+    },
+    options.poll ? { server: { watch: { usePolling: true, interval: 250 } } } : {},
+  );
+  const filters = options.katas.map((kata) => `${shown(kataDir(kata))}/`);
+  return {
+    async rerun() {
+      if (latest.size === 0) await vitest.start(filters);
+      else await vitest.rerunTestSpecifications(await vitest.globTestSpecifications(filters));
+    },
+    close: () => vitest.close(),
+  };
+}
