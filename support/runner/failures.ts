@@ -29,6 +29,7 @@ export type Failure =
   | { readonly kind: 'error'; readonly message: string; readonly where?: string };
 
 const TODO_FUNCTION = /^(\S+)\(\) is not written yet/;
+const QUOTED_TODO = new RegExp(`${KATA_TODO}: (\\S+)\\(\\) is not written yet`);
 const PROPERTY = /Property failed after/;
 /** fast-check's own advice about its verbose mode: noise on a learner's screen. */
 const FAST_CHECK_NOISE = /^Hint: Enable verbose mode/;
@@ -51,6 +52,9 @@ export function classify(error: TestError): Failure {
   const todo =
     thrown.name === KATA_TODO ? TODO_FUNCTION.exec(stripAnsi(thrown.message ?? '')) : null;
   if (todo?.[1]) return { kind: 'todo', functionName: todo[1], where: whereOf(thrown) ?? where };
+  // An assertion about what the stub returned or threw (`.resolves`, `.rejects.toThrow(X)`) quotes the KataTodo.
+  const quoted = QUOTED_TODO.exec(message);
+  if (quoted?.[1]) return { kind: 'todo', functionName: quoted[1] };
   if (PROPERTY.test(message)) {
     const seed = SEED.exec(message);
     const report = message.split('\n').filter((line) => !FAST_CHECK_NOISE.test(line));

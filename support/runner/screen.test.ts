@@ -11,6 +11,7 @@ if (!kata) throw new Error('no kata');
 
 const spec = (name: string, failures: SpecResult['failures'] = []): SpecResult => ({
   name,
+  title: name,
   file: 'katas/x.spec.ts',
   state: failures.length ? 'failed' : 'passed',
   failures,
@@ -98,6 +99,23 @@ describe('the watch screen', () => {
     expect(
       render({ ...view({ kata, specs: [], errors: [] }), pane: { kind: 'hung', seconds: 10 } }),
     ).toContain(MESSAGES.hung(10));
+  });
+
+  test('the screen fits the terminal: one-liners cut to its width, the list cut to its height', () => {
+    const many = Array.from({ length: 60 }, (_, i) =>
+      spec(`spec number ${i} ${'x'.repeat(200)}`, [todo]),
+    );
+    const screen = render(view({ kata, specs: many, errors: [] }, { rows: 30, columns: 80 }));
+    const lines = screen.trimEnd().split('\n');
+    const rows = lines.reduce((sum, line) => sum + Math.max(1, Math.ceil(line.length / 80)), 0);
+    expect(rows).toBeLessThanOrEqual(30);
+    const oneLiners = lines.filter(
+      (line) => line.startsWith('✗ ') && !line.startsWith('✗ spec number 0 '),
+    );
+    expect(oneLiners.length).toBeGreaterThan(0);
+    expect(oneLiners.every((line) => line.length <= 80)).toBe(true);
+    expect(screen).toMatch(/… and \d+ more/);
+    expect(screen).toContain(MESSAGES.keys.quit);
   });
 
   test('the progress bar counts katas done', () => {

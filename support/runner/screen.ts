@@ -3,7 +3,7 @@
  * the kata and its lesson, the first failing spec in full, the others one line
  * each, hints asked for, and the keys. A pure function of what it is shown.
  */
-import { styleText } from 'node:util';
+import { stripVTControlCharacters, styleText } from 'node:util';
 import { folderOf, type Kata } from '../katas.ts';
 import type { Failure } from './failures.ts';
 import { MESSAGES } from './messages.ts';
@@ -26,37 +26,76 @@ export interface View {
   /** Keys are drawn in watch mode only. */
   readonly keys: boolean;
   readonly color: boolean;
+  /** The terminal's size, in watch mode: the screen is fitted to it. */
   readonly rows?: number;
+  readonly columns?: number;
 }
 
 type Style = Parameters<typeof styleText>[0];
 const BAR_WIDTH = 20;
 const DETAIL_LINES = 24;
+const MIN_DETAIL_ROWS = 4;
+const MIN_OTHER_ROWS = 3;
 
 export function render(view: View): string {
   const paint = (style: Style, text: string) => (view.color ? styleText(style, text) : text);
-  const lines: string[] = [];
   const filled = Math.round((view.done / Math.max(view.total, 1)) * BAR_WIDTH);
-  lines.push(
+  const head = [
     `${paint('bold', 'HTTP bottom up')}  ${paint('green', '■'.repeat(filled))}${paint('gray', '□'.repeat(BAR_WIDTH - filled))}  ${view.done} of ${view.total} katas done`,
     '',
     paint('bold', `${folderOf(view.kata).slice(0, 2)} · ${view.kata.title}`),
     `lesson: ${shown(lessonPath(view.kata))}`,
     '',
-  );
-  lines.push(...pane(view, paint));
+  ];
+  const tail: string[] = [];
   if (view.hintsShown > 0) {
-    lines.push('');
-    if (view.hints.length === 0) lines.push(MESSAGES.noHints);
+    tail.push('');
+    if (view.hints.length === 0) tail.push(MESSAGES.noHints);
     view.hints.slice(0, view.hintsShown).forEach((hint, i) => {
-      lines.push(paint('yellow', `Hint ${i + 1} of ${view.hints.length}:`), indent(hint));
+      tail.push(paint('yellow', `Hint ${i + 1} of ${view.hints.length}:`), indent(hint));
     });
     if (view.hintsShown > view.hints.length && view.hints.length > 0)
-      lines.push(MESSAGES.noMoreHints);
+      tail.push(MESSAGES.noMoreHints);
   }
-  if (view.notices.length > 0) lines.push('', ...view.notices.map((n) => paint('cyan', n)));
-  if (view.keys) lines.push('', paint('gray', keys(view)));
-  return `${lines.join('\n')}\n`;
+  if (view.notices.length > 0) tail.push('', ...view.notices.map((n) => paint('cyan', n)));
+  if (view.keys) tail.push('', paint('gray', keys(view)));
+  const fit: Fit = { columns: view.columns ?? Number.POSITIVE_INFINITY };
+  const budget = (view.rows ?? Number.POSITIVE_INFINITY) - 1 - rowsOf([...head, ...tail], fit);
+  return `${[...head, ...pane(view, paint, budget, fit), ...tail].join('\n')}\n`;
+}
+
+interface Fit {
+  readonly columns: number;
+}
+
+/** How many terminal rows the lines take once the terminal wraps them. */
+function rowsOf(lines: readonly string[], fit: Fit): number {
+  return lines
+    .flatMap((line) => line.split('\n'))
+    .reduce(
+      (sum, line) =>
+        sum + Math.max(1, Math.ceil(stripVTControlCharacters(line).length / fit.columns)),
+      0,
+    );
+}
+
+/** One line, cut to the terminal's width. */
+function oneLine(text: string, fit: Fit): string {
+  return text.length <= fit.columns ? text : `${text.slice(0, Math.max(1, fit.columns - 1))}…`;
+}
+
+/** At most `rows` terminal rows of the text, saying how much was left out. */
+function clipRows(text: string, rows: number, fit: Fit): string {
+  const lines = text.split('\n');
+  const kept: string[] = [];
+  for (const line of lines) {
+    if (rowsOf([...kept, line], fit) > rows - 1 && kept.length < lines.length - 1) {
+      kept.push(`… (${lines.length - kept.length} more lines)`);
+      break;
+    }
+    kept.push(line);
+  }
+  return kept.join('\n');
 }
 
 function keys(view: View): string {
@@ -77,30 +116,46 @@ function indent(text: string, by = '  '): string {
     .join('\n');
 }
 
-function pane(view: View, paint: (s: Style, t: string) => string): string[] {
+function pane(
+  view: View,
+  paint: (s: Style, t: string) => string,
+  budget: number,
+  fit: Fit,
+): string[] {
   const { pane } = view;
   if (pane.kind === 'running') return [paint('gray', 'running…')];
   if (pane.kind === 'hung') return [paint('red', MESSAGES.hung(pane.seconds))];
   const { run } = pane;
   const failing = run.specs.filter((s) => s.state === 'failed');
   if (passed(run)) return [paint('green', `✓ all ${run.specs.length} specs pass`)];
-  const lines: string[] = [];
   if (run.errors.length > 0) {
-    for (const failure of run.errors)
-      lines.push(paint('red', '✗ the specs could not run'), indent(explain(failure, view.kata)));
-    return lines;
+    return run.errors.flatMap((failure) => [
+      paint('red', '✗ the specs could not run'),
+      indent(clipRows(explain(failure, view.kata), Math.max(MIN_DETAIL_ROWS, budget - 1), fit)),
+    ]);
   }
   if (run.specs.length === 0) return [paint('red', MESSAGES.noSpecs)];
-  lines.push(paint('red', `✗ ${failing.length} of ${run.specs.length} specs fail`), '');
+  const lines = [paint('red', `✗ ${failing.length} of ${run.specs.length} specs fail`), ''];
   const [first, ...others] = failing;
-  if (first) {
-    lines.push(paint('red', `✗ ${first.name}`), indent(details(first, view.kata)));
-  }
-  const room = Math.max(3, (view.rows ?? 40) - lines.length - 16);
-  for (const spec of others.slice(0, room))
-    lines.push(paint('red', `✗ ${spec.name}`) + paint('gray', summary(spec)));
-  if (others.length > room) lines.push(paint('gray', `  … and ${others.length - room} more`));
   const passing = run.specs.filter((s) => s.state === 'passed').length;
+  // Rows for everything but the first spec's details: its name, the others, "… more", "✓ passed".
+  const otherRows = Math.min(others.length, MIN_OTHER_ROWS) + 2;
+  if (first) {
+    const detailRows = Math.max(
+      MIN_DETAIL_ROWS,
+      Math.min(DETAIL_LINES, budget - lines.length - 1 - otherRows),
+    );
+    lines.push(
+      paint('red', `✗ ${first.name}`),
+      indent(clipRows(details(first, view.kata), detailRows, fit)),
+    );
+  }
+  const room = Math.max(MIN_OTHER_ROWS, budget - rowsOf(lines, fit) - 2);
+  const shownOthers = others.length > room ? others.slice(0, room - 1) : others;
+  for (const spec of shownOthers)
+    lines.push(paint('red', oneLine(`✗ ${spec.title}${summary(spec)}`, fit)));
+  if (shownOthers.length < others.length)
+    lines.push(paint('gray', `  … and ${others.length - shownOthers.length} more`));
   if (passing > 0) lines.push(paint('green', `✓ ${passing} passed`));
   return lines;
 }
@@ -109,12 +164,17 @@ function summary(spec: SpecResult): string {
   const failure = spec.failures[0];
   if (!failure) return '';
   if (failure.kind === 'todo') return `  (${failure.functionName}() not written yet)`;
-  const firstLine = (failure.message.split('\n')[0] ?? '').slice(0, 80);
-  return `  ${firstLine}`;
+  return `  ${failure.message.split('\n')[0] ?? ''}`;
 }
 
 function details(spec: SpecResult, kata: Kata): string {
   return spec.failures.map((failure) => explain(failure, kata)).join('\n');
+}
+
+/** Where an unwritten function lives when no stack frame says: the kata's module, or its folder. */
+function moduleOf(kata: Kata): string {
+  const folder = `katas/${folderOf(kata)}`;
+  return kata.modules.length === 1 ? `${folder}/${kata.modules[0]}` : `${folder}/`;
 }
 
 export function explain(failure: Failure, kata: Kata): string {
@@ -124,7 +184,7 @@ export function explain(failure: Failure, kata: Kata): string {
       return [
         MESSAGES.writeIt(
           failure.functionName,
-          failure.where?.replace(/:\d+$/, '') ?? `katas/${folderOf(kata)}/`,
+          failure.where?.replace(/:\d+$/, '') ?? moduleOf(kata),
         ),
         MESSAGES.startWithLesson(shown(lessonPath(kata))),
       ].join('\n');

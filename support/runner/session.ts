@@ -13,7 +13,10 @@ import { classify, type Failure } from './failures.ts';
 import { kataDir, ROOT, shown } from './paths.ts';
 
 export interface SpecResult {
+  /** The full name, with the describe blocks: "RFC 862: … > sends back a line of text". */
   readonly name: string;
+  /** The test's own name. */
+  readonly title: string;
   readonly file: string;
   readonly state: 'passed' | 'failed' | 'skipped';
   readonly failures: readonly Failure[];
@@ -59,6 +62,7 @@ function specResults(module: TestModule): SpecResult[] {
     const state = result.state === 'pending' ? 'skipped' : result.state;
     results.push({
       name: test.fullName,
+      title: test.name,
       file: shown(module.moduleId),
       state,
       failures: result.state === 'failed' ? result.errors.map(classify) : [],

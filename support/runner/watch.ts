@@ -78,6 +78,7 @@ export async function watchKata(start: Kata, options: WatchOptions): Promise<voi
           keys: true,
           color: process.stdout.isTTY === true && !process.env.NO_COLOR,
           rows: process.stdout.rows,
+          columns: process.stdout.columns,
         }),
     );
   };
@@ -228,6 +229,7 @@ export async function watchKata(start: Kata, options: WatchOptions): Promise<voi
   process.stdin.on('data', (chunk: string) => {
     for (const key of chunk) onKey(key);
   });
+  process.stdout.on('resize', draw);
   process.on('SIGINT', () => void quit());
   process.on('SIGTERM', () => void quit());
 
