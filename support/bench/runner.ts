@@ -56,7 +56,7 @@ function firstResult(command: string, args: readonly string[]): Promise<number> 
 async function saveLatencies(): Promise<number[]> {
   const file = path.join(copy, 'katas', folderOf(kata), kata.modules[0] ?? '');
   const original = readFileSync(file, 'utf8');
-  const child = spawn(bin('tsx'), ['support/runner/main.ts', String(kata.number)], {
+  const child = spawn(process.execPath, ['support/runner/launch.mjs', String(kata.number)], {
     cwd: copy,
     env,
     stdio: ['pipe', 'pipe', 'pipe'],
@@ -102,7 +102,11 @@ try {
   for (let round = 0; round < ROUNDS; round++) {
     bare.push(await firstResult(bin('vitest'), ['run', '--project', 'katas', filter]));
     runner.push(
-      await firstResult(bin('tsx'), ['support/runner/main.ts', String(kata.number), '--once']),
+      await firstResult(process.execPath, [
+        'support/runner/launch.mjs',
+        String(kata.number),
+        '--once',
+      ]),
     );
     viaNpm.push(
       await firstResult('npm', ['run', '--silent', 'kata', String(kata.number), '--', '--once']),
@@ -115,7 +119,7 @@ try {
     [
       `kata ${folderOf(kata)}, ${ROUNDS} rounds, medians, ${os.cpus().length} cores, Node ${process.version}`,
       `bare vitest run, first result:            ${fmt(median(bare))}`,
-      `runner (tsx main.ts --once), first result: ${fmt(median(runner))}  (${ratio.toFixed(2)} × bare; budget ≤ ${RATIO_BUDGET} ×: ${verdict(ratio <= RATIO_BUDGET)})`,
+      `runner (node launch.mjs --once), first result: ${fmt(median(runner))}  (${ratio.toFixed(2)} × bare; budget ≤ ${RATIO_BUDGET} ×: ${verdict(ratio <= RATIO_BUDGET)})`,
       `npm run kata 1 -- --once, first result:   ${fmt(median(viaNpm))}  (budget ≤ ${FIRST_RESULT_BUDGET_S} s: ${verdict(median(viaNpm) <= FIRST_RESULT_BUDGET_S)})`,
       `watch mode, save to new result:           ${fmt(median(saves))} median, ${fmt(Math.max(...saves))} max over ${SAVES} saves (budget ≤ ${SAVE_BUDGET_S} s: ${verdict(median(saves) <= SAVE_BUDGET_S)})`,
       '',

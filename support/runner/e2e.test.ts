@@ -29,19 +29,17 @@ const inCopy = (...parts: string[]) => path.join(copy, ...parts);
 const module = (kata = first) => inCopy('katas', folderOf(kata), kata.modules[0] ?? '');
 const reference = (kata = first) =>
   path.join(ROOT, 'support', 'solutions', folderOf(kata), kata.modules[0] ?? '');
+/** What npm run kata runs. */
+const LAUNCH = 'support/runner/launch.mjs';
 const ENV = { ...process.env, KATA_UNLOCK: '', KATA_TARGET: '', NO_COLOR: '1', CI: '1' };
 
 function kata(...args: string[]) {
-  const result = spawnSync(
-    inCopy('node_modules', '.bin', 'tsx'),
-    ['support/runner/main.ts', ...args],
-    {
-      cwd: copy,
-      env: ENV,
-      encoding: 'utf8',
-      timeout: 60_000,
-    },
-  );
+  const result = spawnSync(process.execPath, [LAUNCH, ...args], {
+    cwd: copy,
+    env: ENV,
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
   return { code: result.status, out: result.stdout, err: result.stderr };
 }
 const progress = () => readFileSync(inCopy('PROGRESS.md'), 'utf8');
@@ -159,15 +157,11 @@ describe("watch mode survives a learner's infinite loop", { timeout: 60_000 }, (
       'utf8',
     );
     writeFileSync(module(), stub.replace(/throw new KataTodo\([^)]*\);/, 'for (;;) {}'));
-    const started = spawn(
-      inCopy('node_modules', '.bin', 'tsx'),
-      ['support/runner/main.ts', String(first.number)],
-      {
-        cwd: copy,
-        env: { ...ENV, KATA_HANG_SECONDS: '3' },
-        stdio: ['pipe', 'pipe', 'pipe'],
-      },
-    );
+    const started = spawn(process.execPath, [LAUNCH, String(first.number)], {
+      cwd: copy,
+      env: { ...ENV, KATA_HANG_SECONDS: '3' },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     child = started;
     let screen = '';
     let errors = '';

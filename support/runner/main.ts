@@ -51,13 +51,25 @@ function chosen(number: number | undefined, force: boolean): Kata {
   }
 }
 
-/** Runs the specs of the katas once, in this process, bounded in time. */
+/**
+ * Runs the specs of the katas once, in this process, bounded in time. `report`
+ * sees the results as soon as the run ends, before vitest is closed; the
+ * outcome is undefined when the run did not end within the bound.
+ */
 async function verify(
   katas: readonly Kata[],
   boundSeconds: number,
-): Promise<KataRun[] | undefined> {
-  let runs: KataRun[] | undefined;
-  const session = await openSession({ katas, watch: false, onRunEnd: (r) => (runs = [...r]) });
+  report?: (runs: readonly KataRun[]) => void,
+): Promise<readonly KataRun[] | undefined> {
+  let runs: readonly KataRun[] | undefined;
+  const session = await openSession({
+    katas,
+    watch: false,
+    onRunEnd: (r) => {
+      runs = r;
+      report?.(r);
+    },
+  });
   let timer: NodeJS.Timeout | undefined;
   const hung = new Promise<'hung'>((resolve) => {
     timer = setTimeout(() => resolve('hung'), boundSeconds * 1000);
@@ -69,30 +81,32 @@ async function verify(
   return outcome === 'hung' ? undefined : runs;
 }
 
-async function once(kata: Kata): Promise<never> {
-  const runs = await verify([kata], HANG_SECONDS);
-  const run = runs?.[0];
-  if (!run) {
-    process.stdout.write(`${MESSAGES.hungOnce(kata, HANG_SECONDS)}\n`);
-    process.exit(EXIT.failed);
-  }
+function printOnce(run: KataRun): void {
   const ledger = record([run]);
-  const color = process.stdout.isTTY === true && !process.env.NO_COLOR;
   const view = {
-    kata,
+    kata: run.kata,
     done: doneCount(ledger),
     total: KATAS.length,
     hints: [],
     hintsShown: 0,
     notices: [],
     keys: false,
-    color,
+    color: process.stdout.isTTY === true && !process.env.NO_COLOR,
   };
   process.stdout.write(render({ ...view, pane: { kind: 'result', run } }));
-  const failed = run.specs.filter((s) => s.state !== 'passed').length;
+  const failed = run.specs.filter((s) => s.state !== 'passed').length || run.errors.length;
   process.stdout.write(
-    `\n${passed(run) ? MESSAGES.passedOnce(kata, run.specs.length) : MESSAGES.failedOnce(kata, failed || run.errors.length, run.specs.length)}\n`,
+    `\n${passed(run) ? MESSAGES.passedOnce(run.kata, run.specs.length) : MESSAGES.failedOnce(run.kata, failed, run.specs.length)}\n`,
   );
+}
+
+async function once(kata: Kata): Promise<never> {
+  const runs = await verify([kata], HANG_SECONDS, ([run]) => run && printOnce(run));
+  const run = runs?.[0];
+  if (!run) {
+    process.stdout.write(`${MESSAGES.hungOnce(kata, HANG_SECONDS)}\n`);
+    process.exit(EXIT.failed);
+  }
   process.exit(passed(run) ? EXIT.passed : EXIT.failed);
 }
 
@@ -135,6 +149,9 @@ async function catchUp(before: number): Promise<never> {
 
 async function serve(kata: Kata, port: number): Promise<void> {
   if (!kata.serve) refuse(MESSAGES.notAServer(kata));
+  // The runner runs as plain JavaScript; the learner's module is TypeScript.
+  const { register } = await import('tsx/esm/api');
+  register();
   const module = (await import(path.join(kataDir(kata), kata.serve.module))) as Record<
     string,
     () => net.Server
