@@ -1,6 +1,7 @@
 import net from 'node:net';
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect } from 'vitest';
+import { fullForm } from './fixtures/full-form.ts';
 import {
   formatIPv6,
   InvalidAddress,
@@ -8,15 +9,6 @@ import {
   parseIPv4,
   parseIPv6,
 } from './ip-address.ts';
-
-/** RFC 4291 §2.2's preferred form with every digit written: how these specs show sixteen bytes. */
-function fullForm(bytes: Uint8Array): string {
-  return (
-    Buffer.from(bytes)
-      .toString('hex')
-      .match(/.{1,4}/g) ?? []
-  ).join(':');
-}
 
 /** The 16-bit groups in the bytes, most significant byte first. */
 function groupsOf(bytes: Uint8Array): number[] {

@@ -1,5 +1,6 @@
 import net from 'node:net';
 import { describe, expect, test } from 'vitest';
+import { fullForm } from './fixtures/full-form.ts';
 import {
   formatIPv6,
   InvalidAddress,
@@ -7,15 +8,6 @@ import {
   parseIPv4,
   parseIPv6,
 } from './ip-address.ts';
-
-/** RFC 4291 §2.2's preferred form with every digit written: how these specs show sixteen bytes. */
-function fullForm(bytes: Uint8Array): string {
-  return (
-    Buffer.from(bytes)
-      .toString('hex')
-      .match(/.{1,4}/g) ?? []
-  ).join(':');
-}
 
 /** The bytes of an address written in full form, as a plain Uint8Array. */
 function address(full: string): Uint8Array {

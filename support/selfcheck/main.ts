@@ -89,62 +89,61 @@ function vitest(project: string, env: NodeJS.ProcessEnv) {
 
 const short = (text: string | undefined) => (text ?? '').split('\n').slice(0, 6).join('\n    ');
 
-/** Every spec of every kata passes, or every spec of the support project passes. */
-function allPass(name: string, project: string, env: NodeJS.ProcessEnv = {}): Check {
+type AssertionResult = JsonReport['testResults'][number]['assertionResults'][number];
+
+/** Runs a vitest project and judges each spec: undefined when it is as it must be, else why not. */
+function judge(
+  name: string,
+  project: string,
+  env: NodeJS.ProcessEnv,
+  verdict: (test: AssertionResult) => string | undefined,
+): Check {
   const { report, output, seconds } = vitest(project, env);
-  if (!report)
+  if (!report) {
     return {
       name,
       passed: 0,
       failures: [`vitest wrote no report:\n${output.slice(-3000)}`],
       seconds,
     };
+  }
   let passed = 0;
   const failures: string[] = [];
   for (const file of report.testResults) {
     if (file.assertionResults.length === 0)
       failures.push(`${path.relative(ROOT, file.name)}: no spec ran. ${short(file.message)}`);
     for (const test of file.assertionResults) {
-      if (test.status === 'passed') passed++;
-      else
-        failures.push(`${test.fullName} (${test.status})\n    ${short(test.failureMessages[0])}`);
+      const failure = verdict(test);
+      if (failure === undefined) passed++;
+      else failures.push(`${test.fullName}: ${failure}`);
     }
   }
   return { name, passed, failures, seconds };
 }
 
+/** Every spec of a project passes. */
+function allPass(name: string, project: string, env: NodeJS.ProcessEnv): Check {
+  return judge(name, project, env, (test) =>
+    test.status === 'passed' ? undefined : `${test.status}\n    ${short(test.failureMessages[0])}`,
+  );
+}
+
 /** Every single spec fails on the pristine stubs, fast, for a reason a learner can read. */
 function stubsFail(): Check {
-  const name = 'every spec fails on the pristine stubs';
-  const { report, output, seconds } = vitest('katas', { KATA_TARGET: 'learner' });
-  if (!report)
-    return {
-      name,
-      passed: 0,
-      failures: [`vitest wrote no report:\n${output.slice(-3000)}`],
-      seconds,
-    };
-  let passed = 0;
-  const failures: string[] = [];
-  for (const file of report.testResults) {
-    if (file.assertionResults.length === 0)
-      failures.push(`${path.relative(ROOT, file.name)}: no spec ran. ${short(file.message)}`);
-    for (const test of file.assertionResults) {
+  return judge(
+    'every spec fails on the pristine stubs',
+    'katas',
+    { KATA_TARGET: 'learner' },
+    (test) => {
       const reason = test.failureMessages[0] ?? '';
-      if (test.status !== 'failed')
-        failures.push(`${test.fullName}: ${test.status} on the stub (it must fail)`);
-      else if (/Test timed out|Hook timed out/.test(reason))
-        failures.push(`${test.fullName}: fails on the stub by timeout`);
-      else if ((test.duration ?? 0) > STUB_FAILURE_BUDGET_MS)
-        failures.push(
-          `${test.fullName}: took ${test.duration} ms to fail on the stub (budget ${STUB_FAILURE_BUDGET_MS} ms)`,
-        );
-      else if (reason.trim() === '')
-        failures.push(`${test.fullName}: fails on the stub with no message`);
-      else passed++;
-    }
-  }
-  return { name, passed, failures, seconds };
+      if (test.status !== 'failed') return `${test.status} on the stub (it must fail)`;
+      if (/Test timed out|Hook timed out/.test(reason)) return 'fails on the stub by timeout';
+      if ((test.duration ?? 0) > STUB_FAILURE_BUDGET_MS)
+        return `took ${test.duration} ms to fail on the stub (budget ${STUB_FAILURE_BUDGET_MS} ms)`;
+      if (reason.trim() === '') return 'fails on the stub with no message';
+      return undefined;
+    },
+  );
 }
 
 function print(check: Check): void {
