@@ -45,7 +45,8 @@ export const MESSAGES = {
   solutionLocked: 'The reference solution opens once this kata passes. Keep going!',
   solutionAt: (files: readonly string[]) => `The reference solution: ${files.join(', ')}`,
   nextLocked: 'The next kata opens when this one passes.',
-  swap: (minutes: number) => `⏰ ${minutes} minutes: swap driver and navigator!`,
+  swap: (minutes: number) =>
+    `⏰ ${minutes} minute${minutes === 1 ? '' : 's'}: swap driver and navigator!`,
   resetDone: (file: string, backup: string | undefined) =>
     backup
       ? `Put the stub back in ${file}; your version is kept in ${backup}`

@@ -36,6 +36,9 @@ const BAR_WIDTH = 20;
 const DETAIL_LINES = 24;
 const MIN_DETAIL_ROWS = 4;
 const MIN_OTHER_ROWS = 3;
+/** Where one-liners are cut when the width is not known (--once into a pipe). */
+const DEFAULT_COLUMNS = 160;
+const ASSERTION_LINE = /expected|Error|never/;
 
 export function render(view: View): string {
   const paint = (style: Style, text: string) => (view.color ? styleText(style, text) : text);
@@ -59,7 +62,7 @@ export function render(view: View): string {
   }
   if (view.notices.length > 0) tail.push('', ...view.notices.map((n) => paint('cyan', n)));
   if (view.keys) tail.push('', paint('gray', keys(view)));
-  const fit: Fit = { columns: view.columns ?? Number.POSITIVE_INFINITY };
+  const fit: Fit = { columns: view.columns ?? DEFAULT_COLUMNS };
   const budget = (view.rows ?? Number.POSITIVE_INFINITY) - 1 - rowsOf([...head, ...tail], fit);
   return `${[...head, ...pane(view, paint, budget, fit), ...tail].join('\n')}\n`;
 }
@@ -164,7 +167,9 @@ function summary(spec: SpecResult): string {
   const failure = spec.failures[0];
   if (!failure) return '';
   if (failure.kind === 'todo') return `  (${failure.functionName}() not written yet)`;
-  return `  ${failure.message.split('\n')[0] ?? ''}`;
+  // A spec may put a transcript before the assertion ("C: …\nS: …: expected …"): show the assertion.
+  const lines = failure.message.split('\n');
+  return `  ${lines.find((line) => ASSERTION_LINE.test(line)) ?? lines[0] ?? ''}`;
 }
 
 function details(spec: SpecResult, kata: Kata): string {
