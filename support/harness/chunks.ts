@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { shown } from './bytes.ts';
 
 /** Cuts bytes into consecutive, non-empty pieces at the given sorted offsets. */
-export function cutAt(bytes: Uint8Array, offsets: readonly number[]): Buffer[] {
+function cutAt(bytes: Uint8Array, offsets: readonly number[]): Buffer[] {
   const points = [...new Set(offsets.filter((o) => o > 0 && o < bytes.length))].sort(
     (a, b) => a - b,
   );

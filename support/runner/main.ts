@@ -16,12 +16,14 @@ import { doneCount, readLedger, record } from './ledger.ts';
 import { MESSAGES } from './messages.ts';
 import { kataDir, PROGRESS_FILE, ROOT, shown } from './paths.ts';
 import { render } from './screen.ts';
-import { type KataRun, openSession, passed } from './session.ts';
+import { type KataRun, openSession, passed, watcherOverrides } from './session.ts';
 import { access, nextPending, unlocked } from './unlock.ts';
 import { closeWithin, HANG_SECONDS, watchKata } from './watch.ts';
 import { killChildren } from './workers.ts';
 
-export const EXIT = { passed: 0, failed: 1, refused: 2 } as const;
+const EXIT = { passed: 0, failed: 1, refused: 2 } as const;
+/** Where npm run ui serves vitest's UI. */
+const UI_PORT = 51204;
 
 function refuse(message: string): never {
   process.stderr.write(`${message}\n`);
@@ -159,7 +161,7 @@ async function serve(kata: Kata, port: number): Promise<void> {
   const factory = module[kata.serve.factory];
   if (typeof factory !== 'function')
     refuse(
-      `${shown(path.join(kataDir(kata), kata.serve.module))} does not export ${kata.serve.factory}().`,
+      MESSAGES.notExported(shown(path.join(kataDir(kata), kata.serve.module)), kata.serve.factory),
     );
   let server: net.Server;
   try {
@@ -169,6 +171,9 @@ async function serve(kata: Kata, port: number): Promise<void> {
       refuse(MESSAGES.notWrittenServe(kata.serve.factory));
     throw error;
   }
+  server.once('error', (error: NodeJS.ErrnoException) =>
+    refuse(MESSAGES.cannotListen(port, error.code ?? error.message)),
+  );
   server.listen(port, '127.0.0.1', () => {
     const address = server.address() as net.AddressInfo;
     process.stdout.write(`${MESSAGES.serving(kata, address.port)}\n`);
@@ -178,7 +183,9 @@ async function serve(kata: Kata, port: number): Promise<void> {
 async function ui(poll: boolean): Promise<void> {
   const { standings } = readLedger();
   const open = unlocked(standings, process.env.KATA_UNLOCK === 'all');
-  process.stdout.write(`${MESSAGES.uiAt('http://localhost:51204/__vitest__/', open.length)}\n`);
+  process.stdout.write(
+    `${MESSAGES.uiAt(`http://127.0.0.1:${UI_PORT}/__vitest__/`, open.length)}\n`,
+  );
   await startVitest(
     'test',
     open.map((kata) => `katas/${folderOf(kata)}/`),
@@ -188,9 +195,9 @@ async function ui(poll: boolean): Promise<void> {
       ui: true,
       watch: true,
       open: !process.env.CI,
-      api: { host: '127.0.0.1', port: 51204 },
+      api: { host: '127.0.0.1', port: UI_PORT },
     },
-    poll ? { server: { watch: { usePolling: true, interval: 250 } } } : {},
+    watcherOverrides(poll),
   );
 }
 

@@ -58,6 +58,11 @@ export const MESSAGES = {
     `Kata ${name(kata)} has no server to start: --serve is for server katas.`,
   serving: (kata: Kata, port: number) =>
     `Your ${name(kata)} server listens on 127.0.0.1:${port}. Try: nc 127.0.0.1 ${port}   (Ctrl-C stops it)`,
+  notExported: (file: string, fn: string) => `${file} does not export ${fn}().`,
+  cannotListen: (port: number, code: string) =>
+    port === 0
+      ? `Your server could not listen on 127.0.0.1 (${code}).`
+      : `Your server could not listen on 127.0.0.1:${port} (${code}): leave --port out and the system picks a free port.`,
   notWrittenServe: (fn: string) => `${fn}() is not written yet: write it, then --serve starts it.`,
   uiAt: (url: string, katas: number) =>
     `The vitest UI over ${katas} unlocked kata(s): ${url}  (Ctrl-C stops it)`,

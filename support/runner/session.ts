@@ -41,6 +41,13 @@ export interface SessionOptions {
   readonly onRunEnd: (runs: readonly KataRun[]) => void;
 }
 
+/** Vite's file watcher, polling where file events never arrive (network drives, WSL /mnt). */
+export function watcherOverrides(poll: boolean) {
+  return poll ? { server: { watch: { usePolling: true, interval: POLL_INTERVAL_MS } } } : {};
+}
+
+const POLL_INTERVAL_MS = 250;
+
 export interface Session {
   rerun(): Promise<void>;
   close(): Promise<void>;
@@ -93,7 +100,6 @@ export async function openSession(options: SessionOptions): Promise<Session> {
       };
     });
 
-  if (options.poll) process.env.CHOKIDAR_USEPOLLING = '1';
   const vitest: Vitest = await createVitest(
     'test',
     {
@@ -111,7 +117,7 @@ export async function openSession(options: SessionOptions): Promise<Session> {
         },
       ],
     },
-    options.poll ? { server: { watch: { usePolling: true, interval: 250 } } } : {},
+    watcherOverrides(options.poll === true),
   );
   const filters = options.katas.map((kata) => `${shown(kataDir(kata))}/`);
   return {
