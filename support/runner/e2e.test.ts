@@ -145,13 +145,13 @@ describe('npm run kata, in order, as a learner meets it', { timeout: 60_000 }, (
   });
 });
 
-describe("watch mode survives a learner's infinite loop", { timeout: 60_000 }, () => {
+describe("watch mode: a learner's infinite loop, then the keys", { timeout: 60_000 }, () => {
   let child: ChildProcess | undefined;
   afterAll(() => {
     child?.kill('SIGKILL');
   });
 
-  test('a run that never ends is reported with its time bound, and the next save runs again', async () => {
+  test('a run that never ends is reported with its time bound, the next save runs again, h shows a hint, n opens the next kata, q quits', async () => {
     const stub = readFileSync(
       path.join(ROOT, 'support', 'stubs', folderOf(first), first.modules[0] ?? ''),
       'utf8',
@@ -193,6 +193,10 @@ describe("watch mode survives a learner's infinite loop", { timeout: 60_000 }, (
     screen = '';
     writeFileSync(module(), readFileSync(reference()));
     await seen('specs pass');
+    started.stdin?.write('h');
+    await seen('Hint 1 of');
+    started.stdin?.write('n');
+    await seen(`${folderOf(second).slice(0, 2)} · ${second.title}`);
     started.stdin?.write('q');
     const code = await new Promise((resolve) => started.once('exit', resolve));
     expect(code).toBe(0);

@@ -7,16 +7,15 @@
 import { readFileSync } from 'node:fs';
 import type net from 'node:net';
 import path from 'node:path';
-import { startVitest } from 'vitest/node';
 import { KATA_TODO } from '../kata-todo.ts';
-import { folderOf, KATAS, type Kata } from '../katas.ts';
+import { KATAS, type Kata } from '../katas.ts';
 import { type Command, parseArgs } from './args.ts';
 import { copyReference, resetKata } from './files.ts';
 import { doneCount, readLedger, record } from './ledger.ts';
 import { MESSAGES } from './messages.ts';
 import { kataDir, PROGRESS_FILE, ROOT, shown } from './paths.ts';
 import { render } from './screen.ts';
-import { type KataRun, openSession, passed, watcherOverrides } from './session.ts';
+import { type KataRun, openSession, passed } from './session.ts';
 import { access, nextPending, unlocked } from './unlock.ts';
 import { closeWithin, HANG_SECONDS, watchKata } from './watch.ts';
 import { killChildren } from './workers.ts';
@@ -180,25 +179,25 @@ async function serve(kata: Kata, port: number): Promise<void> {
   });
 }
 
+/** vitest's UI over the unlocked katas; every run it shows is recorded, as in watch mode. */
 async function ui(poll: boolean): Promise<void> {
   const { standings } = readLedger();
   const open = unlocked(standings, process.env.KATA_UNLOCK === 'all');
   process.stdout.write(
     `${MESSAGES.uiAt(`http://127.0.0.1:${UI_PORT}/__vitest__/`, open.length)}\n`,
   );
-  await startVitest(
-    'test',
-    open.map((kata) => `katas/${folderOf(kata)}/`),
-    {
-      root: ROOT,
-      project: 'katas',
-      ui: true,
-      watch: true,
-      open: !process.env.CI,
-      api: { host: '127.0.0.1', port: UI_PORT },
+  const session = await openSession({
+    katas: open,
+    watch: true,
+    poll,
+    ui: { port: UI_PORT, open: !process.env.CI },
+    onRunEnd: (runs) => {
+      const ran = runs.filter((run) => run.specs.length > 0);
+      record(ran);
+      process.stdout.write(`${MESSAGES.uiRun(ran)}\n`);
     },
-    watcherOverrides(poll),
-  );
+  });
+  await session.rerun();
 }
 
 async function main(command: Command): Promise<void> {

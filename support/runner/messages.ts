@@ -1,5 +1,6 @@
 /** Every sentence the runner says, in one place. */
 import { folderOf, type Kata } from '../katas.ts';
+import { type KataRun, passed } from './session.ts';
 
 const name = (kata: Kata) => folderOf(kata);
 
@@ -66,6 +67,13 @@ export const MESSAGES = {
   notWrittenServe: (fn: string) => `${fn}() is not written yet: write it, then --serve starts it.`,
   uiAt: (url: string, katas: number) =>
     `The vitest UI over ${katas} unlocked kata(s): ${url}  (Ctrl-C stops it)`,
+  uiRun: (runs: readonly KataRun[]) =>
+    runs
+      .map((run) => {
+        const ok = run.specs.filter((s) => s.state === 'passed').length;
+        return `${passed(run) ? '✓' : '✗'} ${name(run.kata)} ${ok}/${run.specs.length}`;
+      })
+      .join('   '),
   keys: {
     hint: '[h] hint',
     rerun: '[r] rerun',

@@ -37,6 +37,8 @@ export interface SessionOptions {
   readonly watch: boolean;
   /** Poll for file changes, for mounts where file events never arrive (network drives, WSL /mnt). */
   readonly poll?: boolean;
+  /** Serve vitest's UI on 127.0.0.1 at this port as well. */
+  readonly ui?: { readonly port: number; readonly open: boolean };
   readonly onRunStart?: () => void;
   readonly onRunEnd: (runs: readonly KataRun[]) => void;
 }
@@ -107,6 +109,11 @@ export async function openSession(options: SessionOptions): Promise<Session> {
       config: path.join(ROOT, 'vitest.config.ts'),
       project: 'katas',
       watch: options.watch,
+      ...(options.ui && {
+        ui: true,
+        open: options.ui.open,
+        api: { host: '127.0.0.1', port: options.ui.port },
+      }),
       reporters: [
         {
           onTestRunStart: () => options.onRunStart?.(),
