@@ -13,7 +13,7 @@ import { type Command, parseArgs } from './args.ts';
 import { copyReference, resetKata } from './files.ts';
 import { doneCount, readLedger, record } from './ledger.ts';
 import { MESSAGES } from './messages.ts';
-import { kataDir, PROGRESS_FILE, ROOT, shown } from './paths.ts';
+import { kataDir, PROGRESS_FILE, shown } from './paths.ts';
 import { render } from './screen.ts';
 import { type KataRun, openSession, passed } from './session.ts';
 import { access, nextPending, unlocked } from './unlock.ts';

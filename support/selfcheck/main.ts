@@ -159,7 +159,7 @@ function print(check: Check): void {
 const checks: Check[] = [];
 for (const step of [
   () => tool('type-check (tsc)', 'tsc', ['-p', '.']),
-  () => tool('lint and format (biome)', 'biome', ['check', '.']),
+  () => tool('lint and format (biome)', 'biome', ['check', '--error-on-warnings', '.']),
   () =>
     allPass('every spec passes on the reference solutions', 'katas', { KATA_TARGET: 'reference' }),
   () => stubsFail(),
