@@ -135,6 +135,21 @@ describe('nsswitch.conf(5) "hosts: files dns": resolve looks in the hosts text f
     ).resolves.toEqual({ address: '192.0.2.10', family: 4, source: 'hosts' });
   });
 
+  test.each([
+    ['\u212Aelvin', 'kelvin', 'the Kelvin sign is not K'],
+    ['caf\u00E9', 'CAF\u00C9', 'é is not É'],
+    ['stra\u00DFe', 'STRASSE', 'ß is not SS'],
+  ])(
+    'RFC 4343 §3: only A–Z fold, so %j does not match %j (%s): the system is asked',
+    async (name, written) => {
+      const system = systemAnswering({ address: '198.51.100.1', family: 4 });
+      await expect(
+        resolve(name, { hosts: `192.0.2.10 ${written}`, lookup: system.lookup }),
+      ).resolves.toEqual({ address: '198.51.100.1', family: 4, source: 'system' });
+      expect(system.asked).toEqual([{ hostname: name, family: 0 }]);
+    },
+  );
+
   test('with family 6, only IPv6 lines count', async () => {
     const system = systemAnswering({ address: '198.51.100.1', family: 4 });
     await expect(resolve('printer', { hosts, family: 6, lookup: system.lookup })).resolves.toEqual({
@@ -214,13 +229,29 @@ describe('getaddrinfo(3) EAI_NONAME, ENOTFOUND in Node: an unknown name is an Un
       hostname: 'fax.example.test',
     });
   });
+});
 
-  test('RFC 6761 §6.4: a name under .invalid is unknown at once, and nobody is asked', async () => {
-    // glibc's getaddrinfo, and so dns.lookup, do send such names to DNS; here we follow the RFC.
+describe('RFC 6761 §6.4: "invalid." and any name falling within it never resolve', () => {
+  // glibc's getaddrinfo, and so dns.lookup, do send such names to DNS; here we follow the RFC.
+  test.each([
+    ['invalid', 'the bare name'],
+    ['printer.Invalid', 'a name under it, in any letter case'],
+    ['x.invalid.', 'a fully qualified name, with its final dot'],
+  ])('%j (%s) is unknown at once, and nobody is asked', async (name) => {
     const system = systemAnswering({ address: '198.51.100.1', family: 4 });
-    const failure = resolve('printer.Invalid', { hosts: '', lookup: system.lookup });
+    const failure = resolve(name, { hosts: '192.0.2.10 printer', lookup: system.lookup });
     await expect(failure).rejects.toBeInstanceOf(UnknownHost);
-    await expect(failure).rejects.toThrow('printer.Invalid');
+    await expect(failure).rejects.toThrow(name);
     expect(system.asked).toEqual([]);
   });
+
+  test.each(['notinvalid', 'invalid.example.test'])(
+    '%j is not within "invalid." and resolves as usual',
+    async (name) => {
+      const system = systemAnswering({ address: '198.51.100.1', family: 4 });
+      await expect(
+        resolve(name, { hosts: `192.0.2.10 ${name}`, lookup: system.lookup }),
+      ).resolves.toEqual({ address: '192.0.2.10', family: 4, source: 'hosts' });
+    },
+  );
 });

@@ -13,10 +13,14 @@ import {
 } from '../../support/harness/index.ts';
 import { createEchoServer } from './echo-server.ts';
 
-/** A stalled client writes in pieces of one socket read (64 KiB)... */
+/** A stalled client writes in pieces of one socket read (Node reads 64 KiB at a time)... */
 const PIECE = 64 * 1024;
 /** ...until the server's write buffer is full: a few MiB on loopback, never this much. */
 const BACKPRESSURE_LIMIT = 64 * 1024 * 1024;
+/** Then this much more: a server that keeps reading queues it all; one that stopped, none of it. */
+const OVERFLOW = 2 * 1024 * 1024;
+/** Event-loop turns the server gets to read the overflow: one that keeps reading takes megabytes in one. */
+const TURNS = 100;
 const CLIENTS = 20;
 const ROUNDS = 3;
 const NEVER_ENDED = 'the server never ended its side after the client half-closed';
@@ -68,6 +72,27 @@ async function fillWriteBuffer(client: net.Socket, onServer: net.Socket): Promis
     `${total} bytes sent and the server's write buffer never filled: does it write back what it reads?`,
   ).toBe(true);
   return Buffer.concat(sent);
+}
+
+/**
+ * Sends OVERFLOW more bytes and lets the server have TURNS event-loop turns to read them; returns
+ * them. Node: once write() has returned false, a server that pauses until 'drain' queues at most
+ * the one read it was writing back when the queue reached writableHighWaterMark.
+ */
+async function overflow(client: net.Socket, onServer: net.Socket): Promise<Buffer> {
+  const more = randomBytes(OVERFLOW);
+  client.write(more);
+  const limit = onServer.writableHighWaterMark + PIECE;
+  for (let turn = 0; turn < TURNS && onServer.writableLength <= limit; turn++) {
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  expect(
+    onServer.writableLength,
+    `a server must stop reading while its writes are queued (write() returned false) and read again on 'drain': ` +
+      `it kept reading and queued ${onServer.writableLength} bytes for a client that reads nothing, ` +
+      `more than writableHighWaterMark (${onServer.writableHighWaterMark}) plus one ${PIECE}-byte read`,
+  ).toBeLessThanOrEqual(limit);
+  return more;
 }
 
 /** Errors thrown out of the event loop during the test: 'error' events that nothing listened to. */
@@ -151,9 +176,8 @@ describe('RFC 862: once a connection is established any data received is sent ba
   test('a client that stops reading stops the server reading; when it reads again, every byte comes back', async () => {
     const { client, onServer } = await stalledClient();
     const filled = await fillWriteBuffer(client, onServer);
-    // A server that stopped reading leaves these in the buffers until it drains and reads again.
-    const more = randomBytes(4 * PIECE);
-    client.write(more);
+    // A server that stopped reading leaves these in the kernel's buffers and the client's queue.
+    const more = await overflow(client, onServer);
     const echoed = receive(client, filled.length + more.length);
     client.resume();
     expect(firstDifference(await echoed, Buffer.concat([filled, more]))).toBeUndefined();

@@ -4,11 +4,24 @@ import { anyBytes, chunked, LOOPBACK, visible, within } from '../../support/harn
 import { echo, roundTrip } from './echo-client.ts';
 import { EchoPeer } from './fixtures/echo-peer.ts';
 
+/**
+ * When fast-check stops, in ms, even in the middle of a run. A run that hangs
+ * fails after the 2 s of `within`, and shrinking would try more such runs until
+ * vitest's 5 s test timeout, which shows no counterexample. Stopped at 3 s,
+ * fast-check reports the smallest failure found so far, with its seed. Stopped
+ * with no failure found, the property passes if at least one run passed (a
+ * slow machine), and fails if none did.
+ */
+const TIME_LIMIT_MS = 3_000;
+
 /** How the peer cuts its echo: piece sizes used in turn, from one byte up. */
 const pieceSizes = fc.array(fc.integer({ min: 1, max: 300 }), { minLength: 1, maxLength: 8 });
 
 describe('RFC 9293 §2.2: TCP delivers every byte, in order, however the reads are cut', () => {
-  test.prop([chunked(anyBytes({ maxLength: 2048 }))], { numRuns: 25 })(
+  test.prop([chunked(anyBytes({ maxLength: 2048 }))], {
+    numRuns: 25,
+    interruptAfterTimeLimit: TIME_LIMIT_MS,
+  })(
     'echo returns exactly the bytes sent (none, too), cut into any pieces on the way back',
     async ({ bytes, chunks }) => {
       const { port } = await EchoPeer.start({ pieces: chunks.map((chunk) => chunk.length) });
@@ -24,7 +37,7 @@ describe('Course exercise 1.5: round trips on one connection, summarized by thei
     size: fc.integer({ min: 1, max: 1024 }),
     pieces: pieceSizes,
   });
-  test.prop([plans], { numRuns: 15 })(
+  test.prop([plans], { numRuns: 15, interruptAfterTimeLimit: TIME_LIMIT_MS })(
     'count × size bytes on one connection; at least half the samples lie at or below the median, half at or above',
     async ({ count, size, pieces }) => {
       const { peer, port } = await EchoPeer.start({ pieces });

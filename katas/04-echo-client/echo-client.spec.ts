@@ -1,8 +1,8 @@
 import net from 'node:net';
-import { describe, expect, test } from 'vitest';
+import { describe, expect, onTestFinished, test, vi } from 'vitest';
 import { LOOPBACK, listen, visible, within } from '../../support/harness/index.ts';
 import { EchoError, echo, type RoundTripOptions, roundTrip } from './echo-client.ts';
-import { EchoPeer } from './fixtures/echo-peer.ts';
+import { EchoPeer, slowResolver } from './fixtures/echo-peer.ts';
 
 // The peer is fixtures/echo-peer.ts: a plain net.createServer echo (no learner
 // code) that cuts its echo into small pieces, one per turn of the event loop.
@@ -19,8 +19,24 @@ const TWELVE = Buffer.from('hello, echo!', 'latin1');
 /** How long the timeout spec lets the server stay silent, in ms. */
 const SILENCE_MS = 100;
 
-/** How long the slow peer holds each echo, in ms. */
-const HOLD_MS = 20;
+/** The trickle: 2 bytes every 25 ms, so the 12 take 125 ms or more, yet never 100 ms idle. */
+const TRICKLE = { pieces: [2], paceMs: 25, timeoutMs: 100 } as const;
+
+/**
+ * How long the peer holds the echo of each round trip, in ms, for 5 round trips
+ * (odd) and 4 (even). Unsorted, so the order measured shows. Some under 10 ms,
+ * some over, so that sorting as strings ('12' < '4') gives another max and
+ * median than sorting as numbers; the short ones well under 10, so that a late
+ * timer does not carry them over.
+ */
+const ODD_HOLDS_MS = [12, 1, 30, 2, 4] as const;
+const EVEN_HOLDS_MS = [2, 11, 4, 20] as const;
+
+/** How long the slow resolver takes to find the host, in ms. */
+const LOOKUP_MS = 50;
+
+/** How often the 'refused' specs try a fresh closed port when another process took theirs. */
+const REFUSED_ATTEMPTS = 3;
 
 /** Waits for `settling` to reject and hands back the EchoError; anything else fails the spec. */
 async function echoErrorOf(settling: Promise<unknown>, what: string): Promise<EchoError> {
@@ -44,6 +60,48 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
+/** Whether anything accepts a connection on 127.0.0.1:port right now. */
+function somethingListens(port: number): Promise<boolean> {
+  const probe = net.connect({ host: LOOPBACK, port });
+  onTestFinished(() => {
+    probe.destroy();
+  });
+  return within(
+    new Promise<boolean>((resolve) => {
+      probe.once('connect', () => resolve(true));
+      probe.once('error', () => resolve(false));
+    }),
+    `a probe of ${LOOPBACK}:${port} was neither accepted nor refused`,
+  );
+}
+
+/**
+ * Calls `call` with a closed port and hands back the port and its EchoError.
+ *
+ * Node cannot bind a TCP port without listening on it, so a port where nothing
+ * listens cannot be kept: once closed it is free for anyone, and other test
+ * workers listen on port 0 all the time. So when the call did not end in
+ * 'refused', the spec asks whether something listens on that port now: if so,
+ * another process took it in between, and the spec tries a fresh port; if not,
+ * the call's own outcome fails the spec. (Connecting to itself would need the
+ * client's ephemeral port to be this very one; Linux rules even that out by
+ * giving listen(0) odd ports and connect() even ones first.)
+ */
+async function refusedBy(
+  call: (port: number) => Promise<unknown>,
+  what: string,
+): Promise<{ port: number; error: EchoError }> {
+  for (let attempt = 1; ; attempt++) {
+    const port = await closedPort();
+    const outcome = await echoErrorOf(call(port), what).catch((error: unknown) => error);
+    const refused = outcome instanceof EchoError && outcome.reason === 'refused';
+    if (refused || attempt === REFUSED_ATTEMPTS || !(await somethingListens(port))) {
+      if (outcome instanceof EchoError) return { port, error: outcome };
+      throw outcome;
+    }
+  }
+}
+
 /** The median by its definition: the middle of the sorted samples, or the mean of the two middle ones. */
 function medianOf(samples: readonly number[]): number {
   const sorted = samples.toSorted((a, b) => a - b);
@@ -51,6 +109,12 @@ function medianOf(samples: readonly number[]): number {
   return Number.isInteger(half)
     ? ((sorted[half - 1] ?? Number.NaN) + (sorted[half] ?? Number.NaN)) / 2
     : (sorted[Math.floor(half)] ?? Number.NaN);
+}
+
+/** Times one round trip per hold, against a peer that holds echo i at least holdsMs[i] ms. */
+async function heldRoundTrips(holdsMs: readonly number[]) {
+  const { port } = await EchoPeer.start({ pieces: [256], holdsMs });
+  return within(roundTrip(LOOPBACK, port, { count: holdsMs.length }), 'roundTrip() never resolved');
 }
 
 describe('RFC 9293 §2.2: TCP is a byte stream, so echo reads until every byte sent is back', () => {
@@ -85,14 +149,15 @@ describe('RFC 9293 §3.6: CLOSE means "I have no more data to send"', () => {
 
 describe('RFC 9293 §3.5.2: a SYN to a port where nothing listens is answered with a reset', () => {
   test('echo rejects with reason "refused", naming the host and port', async () => {
-    const port = await closedPort();
-    const error = await echoErrorOf(echo(LOOPBACK, port, TWELVE), 'echo()');
+    const { port, error } = await refusedBy((port) => echo(LOOPBACK, port, TWELVE), 'echo()');
     expect(error.failure).toEqual({ reason: 'refused', host: LOOPBACK, port });
   });
 
   test('roundTrip rejects with reason "refused" too', async () => {
-    const port = await closedPort();
-    const error = await echoErrorOf(roundTrip(LOOPBACK, port, { count: 3 }), 'roundTrip()');
+    const { port, error } = await refusedBy(
+      (port) => roundTrip(LOOPBACK, port, { count: 3 }),
+      'roundTrip()',
+    );
     expect(error.failure).toEqual({ reason: 'refused', host: LOOPBACK, port });
   });
 });
@@ -123,6 +188,16 @@ describe('net socket.setTimeout: a server that stops answering fails after timeo
       timeoutMs: SILENCE_MS,
     });
   });
+
+  const { pieces, paceMs, timeoutMs } = TRICKLE;
+  test(`the timer counts idle time, not the whole echo: ${pieces[0]} bytes every ${paceMs} ms outlast ${timeoutMs} ms and succeed`, async () => {
+    const { port } = await EchoPeer.start({ pieces, paceMs });
+    const reply = await within(
+      echo(LOOPBACK, port, TWELVE, { timeoutMs }),
+      'echo() never resolved',
+    );
+    expect(visible(reply)).toBe(visible(TWELVE));
+  });
 });
 
 describe('Course exercise 1.5: time round trips of 1 KB on one connection', () => {
@@ -152,43 +227,63 @@ describe('Course exercise 1.5: time round trips of 1 KB on one connection', () =
     );
   });
 
-  test('reports count samples, and min and max are the smallest and largest of them', async () => {
-    const { port } = await EchoPeer.start({ pieces: [64] });
-    const times = await within(
-      roundTrip(LOOPBACK, port, { count: 5 }),
-      'roundTrip() never resolved',
-    );
-    expect(times.count).toBe(5);
-    expect(times.samplesMs).toHaveLength(5);
+  test(`samplesMs has one sample per round trip, in the order measured: holds of ${ODD_HOLDS_MS.join(', ')} ms`, async () => {
+    const times = await heldRoundTrips(ODD_HOLDS_MS);
+    expect(times.count).toBe(ODD_HOLDS_MS.length);
+    expect(times.samplesMs).toHaveLength(ODD_HOLDS_MS.length);
+    ODD_HOLDS_MS.forEach((holdMs, i) => {
+      expect(times.samplesMs[i], `sample ${i}, the echo held ${holdMs} ms`).toBeGreaterThanOrEqual(
+        holdMs,
+      );
+    });
+  });
+
+  test('min and max are the smallest and largest samples, compared as numbers', async () => {
+    const times = await heldRoundTrips(ODD_HOLDS_MS);
     expect(times.minMs).toBe(Math.min(...times.samplesMs));
     expect(times.maxMs).toBe(Math.max(...times.samplesMs));
   });
 
   test('for an odd count, the median is the middle sample', async () => {
-    const { port } = await EchoPeer.start({ pieces: [64] });
-    const times = await within(
-      roundTrip(LOOPBACK, port, { count: 5 }),
-      'roundTrip() never resolved',
-    );
+    const times = await heldRoundTrips(ODD_HOLDS_MS);
     expect(times.medianMs).toBe(medianOf(times.samplesMs));
   });
 
   test('for an even count, the median is the mean of the two middle samples', async () => {
-    const { port } = await EchoPeer.start({ pieces: [64] });
-    const times = await within(
-      roundTrip(LOOPBACK, port, { count: 4 }),
-      'roundTrip() never resolved',
-    );
+    const times = await heldRoundTrips(EVEN_HOLDS_MS);
     expect(times.medianMs).toBeCloseTo(medianOf(times.samplesMs), 9);
   });
 
-  test(`a server that holds each echo ${HOLD_MS} ms makes every round trip last at least that`, async () => {
-    const { port } = await EchoPeer.start({ pieces: [256], delayMs: HOLD_MS });
+  test(`connecting is not timed: a resolver that takes ${LOOKUP_MS} ms to find the host is in no sample`, async () => {
+    const { port } = await EchoPeer.start({ pieces: [256] });
+    const resolver = slowResolver(LOOKUP_MS);
+    const start = performance.now();
     const times = await within(
-      roundTrip(LOOPBACK, port, { count: 3 }),
+      roundTrip('localhost', port, { count: 3 }),
       'roundTrip() never resolved',
     );
-    expect(times.minMs).toBeGreaterThanOrEqual(HOLD_MS);
+    const elapsedMs = performance.now() - start;
+    expect(resolver.asked(), 'lookups of "localhost" (net.connect makes them)').toBeGreaterThan(0);
+    // The lookup comes before the connection, the samples after it: both fit in the call.
+    const timedMs = times.samplesMs.reduce((sum, ms) => sum + ms, 0);
+    expect(timedMs + LOOKUP_MS, 'the samples plus the lookup, in ms').toBeLessThanOrEqual(
+      elapsedMs,
+    );
+  });
+
+  test('round trips are timed on a monotonic clock: a wall clock (Date) that stands still changes nothing', async () => {
+    // The wall clock is not elapsed time: NTP steps it, and here it stops. Timers,
+    // process.hrtime() and performance.now() run on.
+    vi.useFakeTimers({ toFake: ['Date'] });
+    onTestFinished(() => {
+      vi.useRealTimers();
+    });
+    const times = await heldRoundTrips(EVEN_HOLDS_MS);
+    EVEN_HOLDS_MS.forEach((holdMs, i) => {
+      expect(times.samplesMs[i], `sample ${i}, the echo held ${holdMs} ms`).toBeGreaterThanOrEqual(
+        holdMs,
+      );
+    });
   });
 
   test.each<[string, RoundTripOptions]>([

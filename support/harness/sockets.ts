@@ -30,6 +30,7 @@ export interface Listener {
   close(callback?: (err?: Error) => void): unknown;
   on(event: 'connection', listener: (socket: net.Socket) => void): unknown;
   once(event: 'error', listener: (err: Error) => void): unknown;
+  off(event: 'error', listener: (err: Error) => void): unknown;
 }
 
 /**
@@ -52,7 +53,11 @@ export async function listen(server: Listener): Promise<number> {
   await within(
     new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen(0, LOOPBACK, () => resolve());
+      server.listen(0, LOOPBACK, () => {
+        // Later errors are the spec's business, not this promise's.
+        server.off('error', reject);
+        resolve();
+      });
     }),
     'the server never started listening',
   );
