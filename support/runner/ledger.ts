@@ -2,7 +2,7 @@
  * The runner's view of progress: the records in PROGRESS.md set against the
  * learner's files as they are now.
  */
-import { KATAS, type Kata } from '../katas.ts';
+import { KATAS } from '../katas.ts';
 import { PROGRESS_FILE } from './paths.ts';
 import {
   formatProgress,
@@ -20,19 +20,23 @@ export interface Ledger {
   readonly standings: ReadonlyMap<number, Standing>;
 }
 
-export function readLedger(file = PROGRESS_FILE): Ledger {
-  const progress = readProgress(file);
+/** The progress recorded, set against the hashes of the learner's files now. */
+function ledgerOf(progress: Progress): Ledger {
   const standings = new Map(
     KATAS.map((kata) => [kata.number, standing(kata, progress, hashKata(kata))]),
   );
   return { progress, standings };
 }
 
+export function readLedger(file = PROGRESS_FILE): Ledger {
+  return ledgerOf(readProgress(file));
+}
+
 export function doneCount(ledger: Ledger): number {
   return [...ledger.standings.values()].filter((s) => s === 'done').length;
 }
 
-export function recordOf(run: KataRun, at = new Date()): KataRecord {
+function recordOf(run: KataRun, at = new Date()): KataRecord {
   return {
     number: run.kata.number,
     status: passed(run) ? 'passed' : 'failing',
@@ -47,10 +51,9 @@ export function recordOf(run: KataRun, at = new Date()): KataRecord {
 export function record(runs: readonly KataRun[], file = PROGRESS_FILE): Ledger {
   const progress = new Map(readProgress(file));
   for (const run of runs) progress.set(run.kata.number, recordOf(run));
-  const standings = new Map(
-    KATAS.map((kata) => [kata.number, standing(kata, progress, hashKata(kata))]),
-  );
-  const open = new Set(unlocked(standings, false).map((kata: Kata) => kata.number));
+  const ledger = ledgerOf(progress);
+  const { standings } = ledger;
+  const open = new Set(unlocked(standings, false).map((kata) => kata.number));
   const labels = new Map(
     KATAS.map(
       (kata) =>
@@ -61,5 +64,5 @@ export function record(runs: readonly KataRun[], file = PROGRESS_FILE): Ledger {
     ),
   );
   writeAtomically(file, formatProgress(progress, labels));
-  return { progress, standings };
+  return ledger;
 }
