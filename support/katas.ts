@@ -47,6 +47,12 @@ export const KATAS: readonly Kata[] = [
     modules: ['line-protocol.ts'],
     serve: { module: 'line-protocol.ts', factory: 'createCalcServer' },
   },
+  {
+    number: 16,
+    slug: 'parse-a-url',
+    title: 'Parse a URL',
+    modules: ['uri-reference.ts'],
+  },
 ];
 
 /** katas/NN-slug: the folder name of a kata. */
