@@ -53,6 +53,12 @@ export const KATAS: readonly Kata[] = [
     title: 'Parse a URL',
     modules: ['uri-reference.ts'],
   },
+  {
+    number: 17,
+    slug: 'parse-a-request-line',
+    title: 'Parse a request-line',
+    modules: ['request-line.ts'],
+  },
 ];
 
 /** katas/NN-slug: the folder name of a kata. */
