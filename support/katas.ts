@@ -59,6 +59,12 @@ export const KATAS: readonly Kata[] = [
     title: 'Parse a request-line',
     modules: ['request-line.ts'],
   },
+  {
+    number: 18,
+    slug: 'header-fields',
+    title: 'Header fields',
+    modules: ['header-fields.ts'],
+  },
 ];
 
 /** katas/NN-slug: the folder name of a kata. */

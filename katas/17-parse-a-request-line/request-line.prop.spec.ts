@@ -82,7 +82,7 @@ describe('RFC 9112 §3: request-line = method SP request-target SP HTTP-version'
       const peer = await startLlhttp();
       const verdict = await peer.read(line);
       const parsed = parseRequestLine(line);
-      expect(verdict).toEqual({
+      expect(verdict).toMatchObject({
         accepted: true,
         method: parsed.method,
         url: parsed.target.text,
