@@ -65,6 +65,12 @@ export const KATAS: readonly Kata[] = [
     title: 'Header fields',
     modules: ['header-fields.ts'],
   },
+  {
+    number: 19,
+    slug: 'message-body',
+    title: 'The message body',
+    modules: ['message-body.ts'],
+  },
 ];
 
 /** katas/NN-slug: the folder name of a kata. */
