@@ -71,6 +71,12 @@ export const KATAS: readonly Kata[] = [
     title: 'The message body',
     modules: ['message-body.ts'],
   },
+  {
+    number: 20,
+    slug: 'serialize-a-response',
+    title: 'Serialize a response',
+    modules: ['response.ts'],
+  },
 ];
 
 /** katas/NN-slug: the folder name of a kata. */

@@ -1,0 +1,127 @@
+/**
+ * An HTTP/1.1 response written to bytes (RFC 9112 §4, §6): the status-line, the
+ * header section with values that cannot split it, a Date in IMF-fixdate, and
+ * the framing (Content-Length, or no body at all) that the status and method allow.
+ * Read ./README.md first.
+ */
+
+import { KataTodo } from '../../support/kata-todo.ts';
+import type { Method } from '../17-parse-a-request-line/request-line.ts';
+
+/** RFC 9110 §15: the reason phrases the RFC gives; any other code goes without one. */
+export const REASON_PHRASES: Readonly<Record<number, string>> = {
+  100: 'Continue',
+  101: 'Switching Protocols',
+  200: 'OK',
+  201: 'Created',
+  202: 'Accepted',
+  203: 'Non-Authoritative Information',
+  204: 'No Content',
+  205: 'Reset Content',
+  206: 'Partial Content',
+  300: 'Multiple Choices',
+  301: 'Moved Permanently',
+  302: 'Found',
+  303: 'See Other',
+  304: 'Not Modified',
+  307: 'Temporary Redirect',
+  308: 'Permanent Redirect',
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  402: 'Payment Required',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  406: 'Not Acceptable',
+  407: 'Proxy Authentication Required',
+  408: 'Request Timeout',
+  409: 'Conflict',
+  410: 'Gone',
+  411: 'Length Required',
+  412: 'Precondition Failed',
+  413: 'Content Too Large',
+  414: 'URI Too Long',
+  415: 'Unsupported Media Type',
+  416: 'Range Not Satisfiable',
+  417: 'Expectation Failed',
+  421: 'Misdirected Request',
+  422: 'Unprocessable Content',
+  426: 'Upgrade Required',
+  500: 'Internal Server Error',
+  501: 'Not Implemented',
+  502: 'Bad Gateway',
+  503: 'Service Unavailable',
+  504: 'Gateway Timeout',
+  505: 'HTTP Version Not Supported',
+};
+
+export interface Response {
+  /** RFC 9110 §15: a three-digit code from 100 to 599. */
+  readonly status: number;
+  /** The reason phrase; REASON_PHRASES[status] (or none) when left out. */
+  readonly reason?: string;
+  /** Field lines in order, as [name, value] pairs; a name may repeat (Set-Cookie). */
+  readonly headers?: readonly (readonly [string, string])[];
+  readonly body?: Uint8Array | string;
+}
+
+export interface FormatOptions {
+  /** The method of the request this answers: HEAD and CONNECT change the framing. */
+  readonly requestMethod?: Method;
+  /** The time for the Date field; now when left out. */
+  readonly now?: Date;
+}
+
+/** Why a response cannot be written, with the rule. */
+export const REASONS = {
+  'bad-status': 'status-code = 3DIGIT, from 100 to 599 (RFC 9110 §15)',
+  'bad-reason': 'reason-phrase = *( HTAB / SP / VCHAR / obs-text ): no CR or LF (RFC 9112 §4)',
+  'bad-name': 'a field name is a token (RFC 9110 §5.1)',
+  'bad-value':
+    'a field value has no CR, LF, NUL or other control but HTAB: that would split the response (RFC 9110 §5.5)',
+  'framing-field':
+    'Content-Length and Transfer-Encoding are written by formatResponse from the body (RFC 9112 §6)',
+  'body-not-allowed':
+    'a 1xx, 204, 205 or 304 response, or a 2xx to CONNECT, has no content (RFC 9110 §6.4.1, §9.3.6, §15.3.6)',
+} as const;
+
+export type InvalidReason = keyof typeof REASONS;
+
+/** Thrown by formatResponse: why the response cannot be written safely. */
+export class ResponseError extends Error {
+  override readonly name = 'ResponseError';
+  constructor(
+    readonly reason: InvalidReason,
+    readonly detail: string,
+  ) {
+    super(`cannot write ${JSON.stringify(detail.slice(0, 100))}: ${reason} (${REASONS[reason]})`);
+  }
+}
+
+/**
+ * RFC 9110 §5.6.7: IMF-fixdate = day-name "," SP date1 SP time-of-day SP GMT,
+ * e.g. `Sun, 06 Nov 1994 08:49:37 GMT`: always UTC, always two-digit fields.
+ */
+export function imfFixdate(date: Date): string {
+  throw new KataTodo('imfFixdate');
+}
+
+/**
+ * Writes a response as HTTP/1.1 bytes: status-line, Date, the given fields, the
+ * framing, the empty line and the content.
+ *
+ * - the status-line is `HTTP/1.1 SP status-code SP reason-phrase CRLF`, the phrase from
+ *   REASON_PHRASES when none is given, and the second SP even when it is empty;
+ * - `Date` (IMF-fixdate of `now`) comes first, then the given fields in order; a name
+ *   that is not a token, a value with CR, LF, NUL or another control but HTAB, or with
+ *   whitespace at either end, and any Content-Length or Transfer-Encoding, are refused;
+ * - `Content-Length` is the body's length in octets (a string body is UTF-8), except in
+ *   1xx, 204 and 304 responses and a 2xx to CONNECT, which have no content at all;
+ *   a 205 has none either, and says so with `Content-Length: 0`;
+ * - a response to HEAD has the Content-Length a GET would have, and no content.
+ *
+ * @throws ResponseError when a part would not be read back as written
+ */
+export function formatResponse(response: Response, options: FormatOptions = {}): Uint8Array {
+  throw new KataTodo('formatResponse');
+}
