@@ -48,6 +48,12 @@ export const KATAS: readonly Kata[] = [
     serve: { module: 'line-protocol.ts', factory: 'createCalcServer' },
   },
   {
+    number: 6,
+    slug: 'dns-query',
+    title: 'A DNS query',
+    modules: ['query.ts'],
+  },
+  {
     number: 16,
     slug: 'parse-a-url',
     title: 'Parse a URL',
