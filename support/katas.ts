@@ -54,6 +54,12 @@ export const KATAS: readonly Kata[] = [
     modules: ['query.ts'],
   },
   {
+    number: 7,
+    slug: 'dns-response',
+    title: 'A DNS response',
+    modules: ['message.ts'],
+  },
+  {
     number: 16,
     slug: 'parse-a-url',
     title: 'Parse a URL',
