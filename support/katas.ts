@@ -60,6 +60,12 @@ export const KATAS: readonly Kata[] = [
     modules: ['message.ts'],
   },
   {
+    number: 8,
+    slug: 'dns-resolver',
+    title: 'A DNS resolver',
+    modules: ['resolver.ts'],
+  },
+  {
     number: 16,
     slug: 'parse-a-url',
     title: 'Parse a URL',
