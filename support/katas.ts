@@ -66,6 +66,12 @@ export const KATAS: readonly Kata[] = [
     modules: ['resolver.ts'],
   },
   {
+    number: 9,
+    slug: 'dns-server',
+    title: 'A DNS server',
+    modules: ['dns-server.ts'],
+  },
+  {
     number: 16,
     slug: 'parse-a-url',
     title: 'Parse a URL',
