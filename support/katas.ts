@@ -72,6 +72,12 @@ export const KATAS: readonly Kata[] = [
     modules: ['dns-server.ts'],
   },
   {
+    number: 10,
+    slug: 'sntp-client',
+    title: 'An SNTP client',
+    modules: ['sntp.ts'],
+  },
+  {
     number: 16,
     slug: 'parse-a-url',
     title: 'Parse a URL',

@@ -1,0 +1,167 @@
+import { describe, expect, test } from 'vitest';
+import { startSntpServer } from './fixtures/sntp-server.ts';
+import {
+  fromNtpTimestamp,
+  type InvalidReason,
+  NTP_UNIX_OFFSET_SECONDS,
+  PACKET_OCTETS,
+  parseSntpReply,
+  queryTime,
+  SntpError,
+  sntpRequest,
+  toNtpTimestamp,
+} from './sntp.ts';
+
+/** A server reply with the given first octet, stratum and timestamps (NTP seconds, fraction 0). */
+function reply(fields: {
+  first?: number;
+  stratum?: number;
+  t1?: number;
+  t2?: number;
+  t3?: number;
+  refid?: string;
+}) {
+  const bytes = Buffer.alloc(PACKET_OCTETS);
+  bytes[0] = fields.first ?? (0 << 6) | (4 << 3) | 4;
+  bytes[1] = fields.stratum ?? 1;
+  bytes.write(fields.refid ?? 'GPS\0', 12, 'latin1');
+  bytes.writeUInt32BE(fields.t1 ?? 0, 24);
+  bytes.writeUInt32BE(fields.t2 ?? 0, 32);
+  bytes.writeUInt32BE(fields.t3 ?? 0, 40);
+  return bytes;
+}
+
+function refusal(bytes: Uint8Array): InvalidReason | string {
+  try {
+    return `read as ${JSON.stringify(parseSntpReply(bytes, Date.now()))}`;
+  } catch (error) {
+    if (error instanceof SntpError) return error.reason;
+    throw error;
+  }
+}
+
+/** 2026-11-24T00:00:00Z in NTP seconds: inside era 0. */
+const NOW_NTP = Date.UTC(2026, 10, 24) / 1000 + NTP_UNIX_OFFSET_SECONDS;
+
+describe('RFC 5905 §6: the NTP timestamp counts from 1900', () => {
+  test('the Unix epoch is 2,208,988,800 seconds after the NTP epoch', () => {
+    expect(toNtpTimestamp(0)).toEqual({ seconds: 2_208_988_800, fraction: 0 });
+  });
+
+  test('half a second is a fraction of 2^31', () => {
+    expect(toNtpTimestamp(500).fraction).toBe(2 ** 31);
+  });
+
+  test('RFC 4330 §3: a timestamp with bit 0 clear is in era 1, after 2036-02-07T06:28:16Z', () => {
+    expect(new Date(fromNtpTimestamp({ seconds: 0, fraction: 0 })).toISOString()).toBe(
+      '2036-02-07T06:28:16.000Z',
+    );
+    expect(new Date(fromNtpTimestamp({ seconds: 0x80000000, fraction: 0 })).toISOString()).toBe(
+      '1968-01-20T03:14:08.000Z',
+    );
+  });
+});
+
+describe('RFC 4330 §5: the client request', () => {
+  test('48 octets: LI 0, VN 4, Mode 3 (client) in the first', () => {
+    const request = sntpRequest(0);
+    expect(request).toHaveLength(PACKET_OCTETS);
+    expect(request[0]).toBe((0 << 6) | (4 << 3) | 3);
+  });
+
+  test('the Transmit Timestamp is T1, the time it leaves; the rest is zero', () => {
+    const t1 = Date.UTC(2026, 10, 24, 12, 0, 0, 250);
+    const request = Buffer.from(sntpRequest(t1));
+    expect(request.readUInt32BE(40)).toBe(t1 / 1000 - 0.25 + NTP_UNIX_OFFSET_SECONDS);
+    expect(request.readUInt32BE(44)).toBe(2 ** 30);
+    expect(request.subarray(1, 40).every((octet) => octet === 0)).toBe(true);
+  });
+});
+
+describe('RFC 5905 §8: offset and delay from T1, T2, T3 and T4', () => {
+  test('θ = ((T2 − T1) + (T3 − T4)) / 2 and δ = (T4 − T1) − (T3 − T2)', () => {
+    // T1 = 0 s, T2 = 10 s, T3 = 11 s, T4 = 3 s (server 9 s ahead, 1 s each way, 1 s held)
+    const t4 = fromNtpTimestamp({ seconds: NOW_NTP + 3, fraction: 0 });
+    const sample = parseSntpReply(reply({ t1: NOW_NTP, t2: NOW_NTP + 10, t3: NOW_NTP + 11 }), t4);
+    expect(sample.offsetMs).toBe(((10 - 0 + (11 - 3)) / 2) * 1000);
+    expect(sample.delayMs).toBe((3 - 0 - (11 - 10)) * 1000);
+    expect(sample.stratum).toBe(1);
+  });
+});
+
+describe('RFC 4330 §5, RFC 5905 §7.3: replies a client must not use', () => {
+  const ok = { t1: NOW_NTP, t2: NOW_NTP, t3: NOW_NTP };
+
+  test('shorter than 48 octets', () => {
+    expect(refusal(reply(ok).subarray(0, 47))).toBe('wrong-length');
+  });
+
+  test('not in mode 4 (server): a client request, or a broadcast', () => {
+    expect(refusal(reply({ ...ok, first: (4 << 3) | 3 }))).toBe('not-a-server-reply');
+    expect(refusal(reply({ ...ok, first: (4 << 3) | 5 }))).toBe('not-a-server-reply');
+  });
+
+  test('version 0 or above 4', () => {
+    expect(refusal(reply({ ...ok, first: (0 << 3) | 4 }))).toBe('bad-version');
+    expect(refusal(reply({ ...ok, first: (5 << 3) | 4 }))).toBe('bad-version');
+  });
+
+  test("§7.4: stratum 0 is a Kiss-o'-Death; the error carries the kiss code", () => {
+    expect(refusal(reply({ ...ok, stratum: 0, refid: 'RATE' }))).toBe('kiss-of-death');
+    expect(() => parseSntpReply(reply({ ...ok, stratum: 0, refid: 'DENY' }), 0)).toThrow(/DENY/);
+  });
+
+  test('leap indicator 3: the server is not synchronized', () => {
+    expect(refusal(reply({ ...ok, first: (3 << 6) | (4 << 3) | 4 }))).toBe('unsynchronized');
+  });
+
+  test('a zero Transmit Timestamp', () => {
+    expect(refusal(reply({ ...ok, t3: 0 }))).toBe('no-transmit-time');
+  });
+});
+
+describe('RFC 4330: against the ntp-time server, with a known skew', () => {
+  test.each([3_500, -120_000, 86_400_000])(
+    'a server %i ms ahead: the offset is the skew, within half the delay',
+    async (skewMs) => {
+      const port = await startSntpServer({ skewMs });
+      const sample = await queryTime({ host: '127.0.0.1', port });
+      // RFC 5905 §8: the error of θ is at most δ/2; a little more for the ms clock used here
+      expect(Math.abs(sample.offsetMs - skewMs)).toBeLessThanOrEqual(sample.delayMs / 2 + 2);
+      expect(sample.delayMs).toBeGreaterThanOrEqual(-2);
+    },
+  );
+
+  test("a reply whose Origin Timestamp is not the request's is ignored; the genuine one is used", async () => {
+    const port = await startSntpServer({
+      skewMs: 5_000,
+      // first a bogus reply, claiming a clock a day off, with a wrong origin
+      tamper: (_request, genuine) => {
+        const bogus = Buffer.from(genuine);
+        bogus.writeUInt32BE(bogus.readUInt32BE(24) - 1, 24);
+        bogus.writeUInt32BE(bogus.readUInt32BE(40) + 86_400, 40);
+        return [bogus, genuine];
+      },
+    });
+    const sample = await queryTime({ host: '127.0.0.1', port });
+    expect(Math.abs(sample.offsetMs - 5_000)).toBeLessThanOrEqual(sample.delayMs / 2 + 2);
+  });
+
+  test('only bogus replies: a timeout error', async () => {
+    const port = await startSntpServer({
+      skewMs: 0,
+      tamper: (_request, genuine) => {
+        genuine.writeUInt32BE(genuine.readUInt32BE(28) ^ 1, 28);
+        return [genuine];
+      },
+    });
+    await expect(queryTime({ host: '127.0.0.1', port }, { timeoutMs: 200 })).rejects.toThrow(
+      SntpError,
+    );
+  });
+
+  test("a Kiss-o'-Death from the server is an error with its code", async () => {
+    const port = await startSntpServer({ skewMs: 0, stratum: 0 });
+    await expect(queryTime({ host: '127.0.0.1', port })).rejects.toThrow(/kiss-of-death.*RATE/);
+  });
+});
