@@ -8,6 +8,7 @@ import { KataTodo } from '../../support/kata-todo.ts';
 import type { RecordType } from '../06-dns-query/query.ts';
 import type { ResourceRecord } from '../07-dns-response/message.ts';
 
+/** Where to send the query: an IP address (not a host name) and a port. */
 export interface DnsServer {
   readonly host: string;
   readonly port: number;
@@ -18,6 +19,8 @@ export interface QueryOptions {
   readonly timeoutMs?: number;
   /** How many times to send the query over UDP before giving up. */
   readonly attempts?: number;
+  /** Where the query's 16-bit ID comes from; called once per query. */
+  readonly id?: () => number;
 }
 
 export const DEFAULT_TIMEOUT_MS = 1000;
@@ -31,7 +34,7 @@ export const REASONS = {
   formerr: 'the server could not read the query (RCODE 1, FORMERR)',
   'other-rcode': 'the server answered with an error RCODE',
   timeout: 'no matching reply arrived',
-  'bad-tcp-reply': 'the TCP connection closed before a whole reply arrived',
+  'tcp-failed': 'the TCP connection failed or closed before a whole reply arrived',
 } as const;
 
 export type QueryFailure = keyof typeof REASONS;
@@ -45,24 +48,26 @@ export class DnsQueryError extends Error {
     readonly reason: QueryFailure,
     detail = '',
   ) {
-    super(`${type} ${domain}: ${reason} (${REASONS[reason]})${detail}`);
+    super(`${type} ${domain}: ${REASONS[reason]}${detail}`);
   }
 }
 
 /**
  * Asks `server` for the records of `type` at `name` and returns the answer section.
  *
- * - writes the query with kata 06's `encodeQuery`, with an unpredictable ID;
+ * - writes the query with kata 06's `encodeQuery`, with an ID from `options.id`
+ *   (default: unpredictable, from `crypto.randomInt`);
  * - sends it over UDP and accepts only a reply from that address and port that kata
- *   07's `decodeMessage` reads, with QR set, the same ID and the same question; other
- *   datagrams are ignored;
+ *   07's `decodeMessage` reads, with QR set, the same ID and the same question; every
+ *   other datagram is ignored;
  * - sends it again after `timeoutMs` of silence, `attempts` times in all;
  * - when the reply has TC set, asks again over TCP, each message prefixed with its
  *   16-bit length;
- * - turns an error RCODE into a DnsQueryError.
+ * - turns an error RCODE into a DnsQueryError;
+ * - closes its socket on every way out.
  *
- * @throws DnsQueryError for NXDOMAIN and the other error RCODEs, and when no matching
- *   reply arrives after every attempt
+ * @throws DnsQueryError for NXDOMAIN and the other error RCODEs, when no matching
+ *   reply arrives after every attempt, and when the TCP connection fails
  */
 export async function query(
   server: DnsServer,
