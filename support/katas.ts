@@ -78,6 +78,12 @@ export const KATAS: readonly Kata[] = [
     modules: ['sntp.ts'],
   },
   {
+    number: 11,
+    slug: 'smtp-client',
+    title: 'An SMTP client',
+    modules: ['smtp-client.ts'],
+  },
+  {
     number: 16,
     slug: 'parse-a-url',
     title: 'Parse a URL',

@@ -1,0 +1,216 @@
+import { simpleParser } from 'mailparser';
+import { describe, expect, test } from 'vitest';
+import {
+  REFUSED_FOR_NOW,
+  REFUSED_PERMANENTLY,
+  startPeer,
+  startScripted,
+} from './fixtures/servers.ts';
+import { dotStuff, SmtpProtocolError, SmtpReplyError, sendMail } from './smtp-client.ts';
+
+const ENVELOPE = { from: 'ann@example.test', to: ['bob@example.test'] } as const;
+const MESSAGE =
+  'From: ann@example.test\r\nTo: bob@example.test\r\nSubject: Hello\r\n\r\nHi Bob.\r\n';
+const at = (port: number) => ({ host: '127.0.0.1', port });
+const text = (bytes: Uint8Array) => Buffer.from(bytes).toString('latin1');
+
+/** A scripted dialogue that accepts everything, as the RFC's own example (RFC 5321 Appendix D.1). */
+const HAPPY = [
+  '220 mx.example.test Simple Mail Transfer Service Ready\r\n',
+  '250-mx.example.test greets client\r\n250-8BITMIME\r\n250-SIZE 1000000\r\n250 HELP\r\n',
+  '250 OK\r\n',
+  '250 OK\r\n',
+  '354 Start mail input; end with <CRLF>.<CRLF>\r\n',
+  '250 OK queued as 1234\r\n',
+  '221 mx.example.test Service closing transmission channel\r\n',
+];
+
+describe('RFC 5321 §4.5.2: transparency (dot-stuffing)', () => {
+  test('a line that starts with "." gets one more; the data ends with CRLF "." CRLF', () => {
+    expect(text(dotStuff('.hidden\r\nvisible\r\n..two\r\n'))).toBe(
+      '..hidden\r\nvisible\r\n...two\r\n.\r\n',
+    );
+  });
+
+  test('a lone "." line cannot end the data early', () => {
+    expect(text(dotStuff('before\r\n.\r\nafter\r\n'))).toBe('before\r\n..\r\nafter\r\n.\r\n');
+  });
+
+  test('a message without a final line end gets one before the "."', () => {
+    expect(text(dotStuff('no newline'))).toBe('no newline\r\n.\r\n');
+  });
+
+  test('§2.3.8: bare LF and bare CR become CRLF, so no "<LF>.<LF>" reaches the wire (SMTP smuggling)', () => {
+    expect(text(dotStuff('a\nb\rc\r\n'))).toBe('a\r\nb\r\nc\r\n.\r\n');
+    expect(text(dotStuff('x\n.\ny'))).toBe('x\r\n..\r\ny\r\n.\r\n');
+  });
+
+  test('an empty message is just the final "."', () => {
+    expect(text(dotStuff(''))).toBe('.\r\n');
+  });
+});
+
+describe('RFC 5321 §3: a mail transaction, received by smtp-server', () => {
+  test('the envelope and the message arrive as sent', async () => {
+    const peer = await startPeer();
+    const delivery = await sendMail(at(peer.port), ENVELOPE, MESSAGE);
+    expect(peer.received).toEqual([
+      { from: ENVELOPE.from, to: ENVELOPE.to, data: Buffer.from(MESSAGE) },
+    ]);
+    expect(delivery).toMatchObject({ accepted: ['bob@example.test'], rejected: [] });
+  });
+
+  test('a mail parser reads the subject and the body back', async () => {
+    const peer = await startPeer();
+    await sendMail(at(peer.port), ENVELOPE, MESSAGE);
+    const parsed = await simpleParser(peer.received[0]?.data ?? Buffer.alloc(0));
+    expect(parsed.subject).toBe('Hello');
+    expect(parsed.text?.trim()).toBe('Hi Bob.');
+  });
+
+  test('several recipients: one RCPT each', async () => {
+    const peer = await startPeer();
+    const to = ['bob@example.test', 'carol@example.test', 'dave@example.test'];
+    await sendMail(at(peer.port), { from: ENVELOPE.from, to }, MESSAGE);
+    expect(peer.received[0]?.to).toEqual(to);
+  });
+
+  test('lines that start with "." arrive unchanged: the server removes the stuffing', async () => {
+    const peer = await startPeer();
+    const message = 'Subject: dots\r\n\r\n.\r\n..\r\n.leading\r\n';
+    await sendMail(at(peer.port), ENVELOPE, message);
+    expect(peer.received[0]?.data.toString('latin1')).toBe(message);
+  });
+
+  test('8-bit octets arrive unchanged', async () => {
+    const peer = await startPeer();
+    const message = Buffer.from('Subject: caf\xe9\r\n\r\n\xff\x80\r\n', 'latin1');
+    await sendMail(at(peer.port), ENVELOPE, message);
+    expect(peer.received[0]?.data).toEqual(message);
+  });
+
+  test('a refused recipient among others: the rest get the mail, the refused one is reported', async () => {
+    const peer = await startPeer();
+    const to = ['bob@example.test', REFUSED_PERMANENTLY];
+    const delivery = await sendMail(at(peer.port), { from: ENVELOPE.from, to }, MESSAGE);
+    expect(delivery).toMatchObject({
+      accepted: ['bob@example.test'],
+      rejected: [REFUSED_PERMANENTLY],
+    });
+    expect(peer.received[0]?.to).toEqual(['bob@example.test']);
+  });
+});
+
+describe('RFC 5321 §4.2.1: a refusal is a clear error', () => {
+  test('5yz for the only recipient: a permanent SmtpReplyError naming the command and the code', async () => {
+    const peer = await startPeer();
+    const run = sendMail(
+      at(peer.port),
+      { from: ENVELOPE.from, to: [REFUSED_PERMANENTLY] },
+      MESSAGE,
+    );
+    await expect(run).rejects.toThrow(SmtpReplyError);
+    await expect(
+      sendMail(at(peer.port), { from: ENVELOPE.from, to: [REFUSED_PERMANENTLY] }, MESSAGE),
+    ).rejects.toMatchObject({
+      command: `RCPT TO:<${REFUSED_PERMANENTLY}>`,
+      permanent: true,
+      reply: { code: 550 },
+    });
+    expect(peer.received).toEqual([]);
+  });
+
+  test('4yz is transient: permanent is false', async () => {
+    const peer = await startPeer();
+    await expect(
+      sendMail(at(peer.port), { from: ENVELOPE.from, to: [REFUSED_FOR_NOW] }, MESSAGE),
+    ).rejects.toMatchObject({
+      permanent: false,
+      reply: { code: 450 },
+    });
+  });
+
+  test('503 (bad sequence) to DATA: the error, then QUIT before closing', async () => {
+    const script = [...HAPPY.slice(0, 4), '503 5.5.1 Error: need RCPT command\r\n', '221 Bye\r\n'];
+    const server = await startScripted(script);
+    await expect(sendMail(at(server.port), ENVELOPE, MESSAGE)).rejects.toMatchObject({
+      command: 'DATA',
+      reply: { code: 503 },
+    });
+    expect(server.commands.at(-1)).toBe('QUIT');
+  });
+
+  test('a 554 greeting: no service, a clear error', async () => {
+    const server = await startScripted(['554 No SMTP service here\r\n', '221 Bye\r\n']);
+    await expect(sendMail(at(server.port), ENVELOPE, MESSAGE)).rejects.toMatchObject({
+      reply: { code: 554 },
+    });
+  });
+
+  test('§3.2: EHLO refused with 500: the client falls back to HELO', async () => {
+    const [greeting = '', , ...rest] = HAPPY;
+    const server = await startScripted([
+      greeting,
+      '500 Command unrecognized\r\n',
+      '250 mx.example.test\r\n',
+      ...rest,
+    ]);
+    await sendMail(at(server.port), ENVELOPE, MESSAGE);
+    expect(server.commands.slice(0, 2)).toEqual(['EHLO localhost', 'HELO localhost']);
+  });
+});
+
+describe('RFC 5321 §4.2: replies, read from a byte stream', () => {
+  test('the dialogue, command by command, as Appendix D.1 shows it', async () => {
+    const server = await startScripted(HAPPY);
+    const delivery = await sendMail(at(server.port), ENVELOPE, MESSAGE, {
+      clientName: 'client.example.test',
+    });
+    expect(server.commands).toEqual([
+      'EHLO client.example.test',
+      'MAIL FROM:<ann@example.test>',
+      'RCPT TO:<bob@example.test>',
+      'DATA',
+      ...MESSAGE.split('\r\n').slice(0, -1),
+      '.',
+      'QUIT',
+    ]);
+    expect(delivery.response).toBe('OK queued as 1234');
+  });
+
+  test('multi-line replies arriving one octet at a time', async () => {
+    const server = await startScripted(HAPPY, 1);
+    expect(await sendMail(at(server.port), ENVELOPE, MESSAGE)).toMatchObject({
+      response: 'OK queued as 1234',
+    });
+  });
+
+  test('a reply line with only the code is a reply', async () => {
+    const script = HAPPY.map((reply) => (reply.startsWith('250 OK\r\n') ? '250\r\n' : reply));
+    const server = await startScripted(script);
+    await expect(sendMail(at(server.port), ENVELOPE, MESSAGE)).resolves.toBeDefined();
+  });
+
+  test('a line that is not a reply is a protocol error, not a hang', async () => {
+    const server = await startScripted(['hello there\r\n']);
+    await expect(sendMail(at(server.port), ENVELOPE, MESSAGE)).rejects.toMatchObject({
+      reason: 'bad-reply',
+    });
+  });
+
+  test('§4.2.1: a multi-line reply whose lines carry different codes is a protocol error', async () => {
+    const server = await startScripted([HAPPY[0] ?? '', '250-first\r\n251 second\r\n']);
+    await expect(sendMail(at(server.port), ENVELOPE, MESSAGE)).rejects.toMatchObject({
+      reason: 'mixed-codes',
+    });
+  });
+
+  test('a server that stops answering: a timeout error, not a hang', async () => {
+    const server = await startScripted([HAPPY[0] ?? '']);
+    await expect(
+      sendMail(at(server.port), ENVELOPE, MESSAGE, { timeoutMs: 200 }),
+    ).rejects.toMatchObject({
+      reason: 'timeout',
+    });
+  });
+});
