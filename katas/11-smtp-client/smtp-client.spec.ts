@@ -6,7 +6,7 @@ import {
   startPeer,
   startScripted,
 } from './fixtures/servers.ts';
-import { dotStuff, SmtpProtocolError, SmtpReplyError, sendMail } from './smtp-client.ts';
+import { dotStuff, SmtpReplyError, sendMail } from './smtp-client.ts';
 
 const ENVELOPE = { from: 'ann@example.test', to: ['bob@example.test'] } as const;
 const MESSAGE =

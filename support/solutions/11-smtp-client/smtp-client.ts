@@ -210,10 +210,14 @@ class ReplyReader {
       const line = this.buffered.slice(0, end);
       this.buffered = this.buffered.slice(end + CRLF.length);
       const parsed = REPLY_LINE.exec(line);
-      if (parsed === null) return this.fail(new SmtpProtocolError('bad-reply', line));
+      if (parsed === null) {
+        this.fail(new SmtpProtocolError('bad-reply', line));
+        return;
+      }
       const [, code = '', separator, text = ''] = parsed;
       if (this.lines.length > 0 && !this.lines[0]?.startsWith(code)) {
-        return this.fail(new SmtpProtocolError('mixed-codes', line));
+        this.fail(new SmtpProtocolError('mixed-codes', line));
+        return;
       }
       this.lines.push(`${code} ${text}`);
       if (separator === '-') continue;
