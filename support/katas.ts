@@ -84,6 +84,20 @@ export const KATAS: readonly Kata[] = [
     modules: ['smtp-client.ts'],
   },
   {
+    number: 13,
+    slug: 'many-clients',
+    title: 'Many clients',
+    modules: ['slow-server.ts'],
+    serve: { module: 'slow-server.ts', factory: 'createSlowServer' },
+  },
+  {
+    number: 14,
+    slug: 'worker-threads',
+    title: 'Worker threads',
+    modules: ['hash-server.ts'],
+    serve: { module: 'hash-server.ts', factory: 'createHashServer' },
+  },
+  {
     number: 16,
     slug: 'parse-a-url',
     title: 'Parse a URL',

@@ -1,0 +1,324 @@
+import { createHash } from 'node:crypto';
+import { once } from 'node:events';
+import net from 'node:net';
+import type { Worker } from 'node:worker_threads';
+import { afterAll, describe, expect, onTestFinished, test } from 'vitest';
+import { Conversation, within } from '../../support/harness/index.ts';
+import { COLD_MS, sha256Rounds, type WarmServer, warmServer } from './fixtures/hash-peer.ts';
+import {
+  createHashServer,
+  ERROR_PREFIX,
+  MAX_ROUNDS,
+  OK_PREFIX,
+  PONG,
+  REASONS,
+  type Reason,
+} from './hash-server.ts';
+
+const CRLF = '\r\n';
+// Reply lines as the rule spells them: "+" and the hex digest (or PONG), or "-ERR " and the reason.
+const digestOf = (text: string, rounds: number) =>
+  `${OK_PREFIX}${sha256Rounds(text, rounds)}${CRLF}`;
+const pong = `${OK_PREFIX}${PONG}${CRLF}`;
+const error = (reason: Reason) => `${ERROR_PREFIX}${REASONS[reason]}${CRLF}`;
+
+/** The pool size the specs ask for. */
+const POOL = 2;
+/** Tests that may wait for worker threads to start get this long. */
+const SLOW = { timeout: 20_000 } as const;
+/** How long the long HASH takes node:crypto in this spec, on this machine, now. */
+const HEAVY_MS = 200;
+/** While the long HASH runs, a PING's usual round trip stays below this share of its time. */
+const PING_SHARE = 1 / 4;
+/** The share of the long HASH's time the event loop may spend busy: hashing on it is about 1. */
+const BUSY_SHARE = 0.5;
+
+/** Every worker_threads Worker this process starts while the file runs: Node's 'worker' event. */
+const threads = { started: [] as Worker[], running: new Set<Worker>(), mostAtOnce: 0 };
+function recordWorker(worker: Worker): void {
+  threads.started.push(worker);
+  threads.running.add(worker);
+  threads.mostAtOnce = Math.max(threads.mostAtOnce, threads.running.size);
+  worker.once('exit', () => threads.running.delete(worker));
+}
+process.on('worker', recordWorker);
+
+/** One server for the whole file: its POOL workers stay warm from one test to the next. */
+let shared: Promise<WarmServer> | undefined;
+function sharedServer(): Promise<WarmServer> {
+  // A failure is kept: every later test fails with it at once, instead of starting workers again.
+  shared ??= warmServer(createHashServer({ workers: POOL }), POOL);
+  return shared;
+}
+const sharedPort = async () => (await sharedServer()).port;
+
+afterAll(async () => {
+  process.off('worker', recordWorker);
+  await (await shared?.catch(() => undefined))?.close();
+  await Promise.all([...threads.running].map((worker) => worker.terminate()));
+});
+
+/** A HASH that takes node:crypto about HEAVY_MS here: its rounds are measured, not guessed. */
+let heavy: { readonly text: string; readonly rounds: number; readonly reply: string } | undefined;
+function heavyHash() {
+  if (heavy) return heavy;
+  sha256Rounds('warm-up', 2_000);
+  const sample = 5_000;
+  const started = performance.now();
+  sha256Rounds('calibration', sample);
+  const perRound = (performance.now() - started) / sample;
+  const rounds = Math.min(MAX_ROUNDS, Math.ceil(HEAVY_MS / perRound));
+  heavy = { text: 'heavy', rounds, reply: digestOf('heavy', rounds) };
+  return heavy;
+}
+
+/** Takes `count` reply lines (each up to its LF), as text. */
+async function replies(conversation: Conversation, count = 1, ms?: number): Promise<string> {
+  let text = '';
+  for (let line = 0; line < count; line += 1) {
+    text += (await conversation.takeUntil('\n', ms)).toString('latin1');
+  }
+  return text;
+}
+
+/** Sends `request` in one write, then takes `count` reply lines. */
+async function exchange(conversation: Conversation, request: string, count = 1): Promise<string> {
+  await conversation.send(request);
+  return replies(conversation, count, COLD_MS);
+}
+
+/** Warnings Node emits during the test, such as MaxListenersExceededWarning. */
+function processWarnings(): Error[] {
+  const warned: Error[] = [];
+  const record = (warning: Error) => warned.push(warning);
+  process.on('warning', record);
+  onTestFinished(() => {
+    process.off('warning', record);
+  });
+  return warned;
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
+}
+
+describe('A server is a net.Server; whoever runs it chooses where it listens', () => {
+  test('createHashServer() returns a net.Server that is not listening yet', async () => {
+    const server = createHashServer();
+    expect(server).toBeInstanceOf(net.Server);
+    // Node: listen() to an IP address binds a tick later; give it that tick before looking.
+    await new Promise((resolve) => setImmediate(resolve));
+    const listening = server.listening;
+    server.close();
+    expect(listening, 'the caller calls listen(), not createHashServer()').toBe(false);
+  });
+});
+
+describe(
+  'The hash protocol: "HASH rounds text" gets "+" and the hex of SHA-256 applied rounds times; "PING" gets "+PONG"',
+  SLOW,
+  () => {
+    test('PING gives +PONG', async () => {
+      const client = await Conversation.open(await sharedPort());
+      expect(await exchange(client, `PING${CRLF}`), client.transcript()).toBe(pong);
+    });
+
+    test('HASH 1 abc is SHA-256("abc"), the classic test vector of FIPS 180 and RFC 6234', async () => {
+      const client = await Conversation.open(await sharedPort());
+      const vector = createHash('sha256').update('abc').digest('hex');
+      expect(await exchange(client, `HASH 1 abc${CRLF}`), client.transcript()).toBe(
+        `${OK_PREFIX}${vector}${CRLF}`,
+      );
+    });
+
+    test('HASH 1000 applies SHA-256 1000 times: to the text, then to each 32-octet digest (not its hex)', async () => {
+      const client = await Conversation.open(await sharedPort());
+      expect(await exchange(client, `HASH 1000 stretch${CRLF}`), client.transcript()).toBe(
+        digestOf('stretch', 1000),
+      );
+    });
+
+    test('rounds may have leading zeros, and the text any visible ASCII', async () => {
+      const client = await Conversation.open(await sharedPort());
+      const text = '!"#$%&()*+,-./09:;<=>?@AZ[\\]^_`az{|}~';
+      expect(await exchange(client, `HASH 0007 ${text}${CRLF}`), client.transcript()).toBe(
+        digestOf(text, 7),
+      );
+    });
+
+    test('a dozen HASHes on one connection leave no abort listener behind (Node warns past ten on one AbortSignal)', async () => {
+      const warned = processWarnings();
+      const client = await Conversation.open(await sharedPort());
+      const texts = Array.from({ length: 12 }, (_, index) => `job-${index}`);
+      const request = texts.map((text) => `HASH 2 ${text}${CRLF}`).join('');
+      expect(await exchange(client, request, texts.length), client.transcript()).toBe(
+        texts.map((text) => digestOf(text, 2)).join(''),
+      );
+      await new Promise((resolve) => setImmediate(resolve)); // Node emits warnings a tick later
+      expect(
+        warned.map((warning) => `${warning.name}: ${warning.message}`),
+        "an 'abort' listener added for each job stays on the connection's signal until it " +
+          'closes: remove it once the job is done',
+      ).toEqual([]);
+    });
+
+    test('RFC 9112 §9.3.2: lines on one connection are answered in order, a HASH before a PING', async () => {
+      const client = await Conversation.open(await sharedPort());
+      const reply = await exchange(client, `HASH 5000 first${CRLF}PING${CRLF}`, 2);
+      expect(reply, client.transcript()).toBe(digestOf('first', 5000) + pong);
+    });
+  },
+);
+
+describe(
+  'The hash protocol: "-ERR reason" answers a line that is not a request, and the session goes on',
+  SLOW,
+  () => {
+    const cases: readonly (readonly [Reason, readonly string[]])[] = [
+      ['unknownCommand', ['ping', 'hash 1 x', 'PONG', 'toString', '', ' PING']],
+      ['wrongArgumentCount', ['HASH', 'HASH 1', 'HASH 1 a b', 'HASH  1 a', 'PING x', 'PING ']],
+      [
+        'badRounds',
+        [
+          'HASH 0 x',
+          'HASH -1 x',
+          'HASH 1e3 x',
+          'HASH 0x10 x',
+          `HASH ${MAX_ROUNDS + 1} x`,
+          'HASH  x',
+        ],
+      ],
+      ['badText', ['HASH 1 tab\there', 'HASH 1 caf\xe9', 'HASH 1 del\x7f', 'HASH 1 bare\rCR']],
+    ];
+    for (const [reason, lines] of cases) {
+      test(`${reason}: ${lines.map((line) => JSON.stringify(line)).join(', ')}`, async () => {
+        const client = await Conversation.open(await sharedPort());
+        const request = lines.map((line) => `${line}${CRLF}`).join('');
+        const reply = await exchange(client, `${request}PING${CRLF}`, lines.length + 1);
+        expect(reply, client.transcript()).toBe(error(reason).repeat(lines.length) + pong);
+      });
+    }
+  },
+);
+
+describe(
+  'worker_threads: the hashing runs on worker threads, so the event loop stays free for every other client',
+  SLOW,
+  () => {
+    test('a PING on another connection is answered at once while a long HASH runs', async () => {
+      const port = await sharedPort();
+      const { text, rounds, reply: expected } = heavyHash();
+      const [hasher, pinger] = [await Conversation.open(port), await Conversation.open(port)];
+      const started = performance.now();
+      await hasher.send(`HASH ${rounds} ${text}${CRLF}`);
+      const digest = replies(hasher, 1, COLD_MS);
+      let hashed = false;
+      digest.then(
+        () => (hashed = true),
+        () => (hashed = true),
+      );
+      const roundTrips: number[] = [];
+      while (!hashed) {
+        const sent = performance.now();
+        expect(await exchange(pinger, `PING${CRLF}`), pinger.transcript()).toBe(pong);
+        roundTrips.push(performance.now() - sent);
+      }
+      const hashMs = performance.now() - started;
+      expect(await digest, hasher.transcript()).toBe(expected);
+      const blocked =
+        `while HASH ${rounds} took ${Math.round(hashMs)} ms, ${roundTrips.length} PINGs were answered ` +
+        `(round trips ${roundTrips.map(Math.round).join(', ')} ms): was the event loop hashing?`;
+      expect(roundTrips.length, blocked).toBeGreaterThanOrEqual(3);
+      expect(median(roundTrips), blocked).toBeLessThan(hashMs * PING_SHARE);
+    });
+
+    test('while a long HASH runs, the event loop is mostly idle: the hashing is on another thread', async () => {
+      const port = await sharedPort();
+      const { text, rounds, reply: expected } = heavyHash();
+      const hasher = await Conversation.open(port);
+      // Node: the share of time the event loop spent running callbacks rather than waiting for
+      // the kernel. Hashing on it, even in slices with setImmediate() between, keeps it near 1.
+      const before = performance.eventLoopUtilization();
+      await hasher.send(`HASH ${rounds} ${text}${CRLF}`);
+      const reply = await replies(hasher, 1, COLD_MS);
+      const { utilization } = performance.eventLoopUtilization(before);
+      expect(reply, hasher.transcript()).toBe(expected);
+      expect(
+        utilization,
+        `the event loop was busy ${Math.round(utilization * 100)}% of the time HASH ${rounds} took: ` +
+          'the hashing ran on it, not on a worker thread',
+      ).toBeLessThan(BUSY_SHARE);
+    });
+
+    test(`${2 * POOL} HASHes at once on a pool of ${POOL}: each gets its digest, from at most ${POOL} worker threads`, async () => {
+      const port = await sharedPort();
+      threads.mostAtOnce = threads.running.size;
+      const rounds = Math.ceil(heavyHash().rounds / 10);
+      const clients = await Promise.all(
+        Array.from({ length: 2 * POOL }, () => Conversation.open(port)),
+      );
+      const answered = await Promise.all(
+        clients.map(async (client, index) => ({
+          client,
+          expected: digestOf(`job-${index}`, rounds),
+          reply: await exchange(client, `HASH ${rounds} job-${index}${CRLF}`),
+        })),
+      );
+      for (const { client, expected, reply } of answered) {
+        expect(reply, client.transcript()).toBe(expected);
+      }
+      expect(
+        threads.started.length,
+        'no worker_threads Worker was ever started: the hashing ran on the main thread',
+      ).toBeGreaterThan(0);
+      expect(
+        threads.mostAtOnce,
+        `a pool of ${POOL} had ${threads.mostAtOnce} worker threads at once: jobs beyond the pool ` +
+          'wait in a queue for a worker to be free',
+      ).toBeLessThanOrEqual(POOL);
+    });
+
+    // The last two tests break the shared server, then close it: a worker thread costs 0.4 s to
+    // start, and these reuse the ones already warm. Run alone, each starts its own.
+    test('a worker that dies mid-job fails that job only: -ERR hash worker failed, then the next HASH is answered', async () => {
+      const port = await sharedPort();
+      const workers = [...threads.running];
+      expect(workers.length, 'no worker_threads Worker runs for the HASHes').toBeGreaterThan(0);
+      const { text, rounds } = heavyHash();
+      const client = await Conversation.open(port);
+      await client.send(`HASH ${rounds} ${text}${CRLF}`);
+      // Once another client's PONG is back, the server has read the HASH too, and handed it to a
+      // worker: the kernel had the HASH before the PING was sent.
+      const other = await Conversation.open(port);
+      expect(await exchange(other, `PING${CRLF}`), other.transcript()).toBe(pong);
+      await Promise.all(workers.map((worker) => worker.terminate()));
+      const lost = await replies(client).catch((never: Error) => {
+        never.message = `the HASH's worker exited and its client never got a reply: the Worker's 'exit' event always comes, fail the job there\n\n${never.message}`;
+        throw never;
+      });
+      expect(lost, client.transcript()).toBe(error('workerFailed'));
+      expect(await exchange(client, `HASH 2 again${CRLF}`), client.transcript()).toBe(
+        digestOf('again', 2),
+      );
+    });
+
+    test("on the server's 'close' event every worker is terminated: no thread outlives the server", async () => {
+      const warm = await sharedServer();
+      const client = await Conversation.open(warm.port);
+      expect(await exchange(client, `HASH 1 close${CRLF}`), client.transcript()).toBe(
+        digestOf('close', 1),
+      );
+      const workers = [...threads.running];
+      expect(workers.length, 'no worker_threads Worker runs for the HASHes').toBeGreaterThan(0);
+      shared = undefined; // closed now: a test after this one would start a server of its own
+      await within(warm.close(), 'server.close() never completed once its connections were gone');
+      const running = () => workers.filter((worker) => threads.running.has(worker));
+      await within(
+        Promise.all(running().map((worker) => once(worker, 'exit'))),
+        `${running().length} of ${workers.length} worker threads still run after the server closed: ` +
+          "terminate() them on the server's 'close' event",
+      );
+    });
+  },
+);
