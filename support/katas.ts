@@ -84,6 +84,13 @@ export const KATAS: readonly Kata[] = [
     modules: ['smtp-client.ts'],
   },
   {
+    number: 12,
+    slug: 'smtp-server',
+    title: 'An SMTP server',
+    modules: ['smtp-server.ts'],
+    serve: { module: 'smtp-server.ts', factory: 'createSmtpServer' },
+  },
+  {
     number: 13,
     slug: 'many-clients',
     title: 'Many clients',

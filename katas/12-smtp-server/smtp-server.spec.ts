@@ -1,0 +1,265 @@
+import type net from 'node:net';
+import { simpleParser } from 'mailparser';
+import nodemailer from 'nodemailer';
+import { describe, expect, onTestFinished, test } from 'vitest';
+import { Conversation, listen } from '../../support/harness/index.ts';
+import {
+  createSmtpServer,
+  MAX_COMMAND_LINE,
+  type Mail,
+  type SmtpServerOptions,
+} from './smtp-server.ts';
+
+/** The learner's server on a free port; what it hands over is collected in `mails`. */
+async function start(
+  options: SmtpServerOptions = {},
+  onMail?: (mail: Mail) => void | Promise<void>,
+) {
+  const mails: Mail[] = [];
+  let connections = 0;
+  const server: net.Server = createSmtpServer(async (mail) => {
+    mails.push(mail);
+    await onMail?.(mail);
+  }, options);
+  server.on('connection', () => {
+    connections += 1;
+  });
+  const port = await listen(server);
+  return { port, mails, connections: () => connections };
+}
+
+/** nodemailer as the client: no TLS, short timeouts, closed after the test. */
+function transport(port: number, pool = false) {
+  const client = nodemailer.createTransport({
+    host: '127.0.0.1',
+    port,
+    secure: false,
+    ignoreTLS: true,
+    pool,
+    connectionTimeout: 2000,
+    greetingTimeout: 2000,
+    socketTimeout: 2000,
+  });
+  onTestFinished(() => client.close());
+  return client;
+}
+
+/** Reads one reply: lines until one whose code is followed by a space (RFC 5321 §4.2). */
+async function reply(smtp: Conversation): Promise<string> {
+  let text = '';
+  for (;;) {
+    const line = (await smtp.takeUntil('\r\n')).toString('latin1');
+    text += line;
+    if (/^\d{3}( |\r\n)/.test(line)) return text;
+  }
+}
+
+/** Sends one line and returns the reply's code. */
+async function say(smtp: Conversation, line: string): Promise<number> {
+  await smtp.send(`${line}\r\n`);
+  return Number((await reply(smtp)).slice(0, 3));
+}
+
+async function open(port: number): Promise<Conversation> {
+  const smtp = await Conversation.open(port);
+  expect((await reply(smtp)).slice(0, 4), smtp.transcript()).toBe('220 ');
+  return smtp;
+}
+
+const RAW = 'From: ann@example.test\r\nTo: bob@example.test\r\nSubject: Hi\r\n\r\nHello Bob.\r\n';
+
+describe('RFC 5321 §3: nodemailer sends, the server receives', () => {
+  test('a raw message arrives byte for byte, with its envelope', async () => {
+    const server = await start();
+    await transport(server.port).sendMail({
+      envelope: { from: 'ann@example.test', to: ['bob@example.test'] },
+      raw: RAW,
+    });
+    expect(server.mails).toEqual([
+      { from: 'ann@example.test', to: ['bob@example.test'], data: Buffer.from(RAW) },
+    ]);
+  });
+
+  test('a message nodemailer builds reads back through mailparser', async () => {
+    const server = await start();
+    await transport(server.port).sendMail({
+      from: 'ann@example.test',
+      to: 'bob@example.test, carol@example.test',
+      subject: 'Report',
+      text: '.starts with a dot\n.\nand a lone dot line above',
+    });
+    const [mail] = server.mails;
+    expect(mail?.to).toEqual(['bob@example.test', 'carol@example.test']);
+    const parsed = await simpleParser(mail?.data ?? Buffer.alloc(0));
+    expect(parsed.subject).toBe('Report');
+    expect(parsed.text?.trim()).toBe('.starts with a dot\n.\nand a lone dot line above');
+  });
+
+  test('many messages on one connection (a pooled transport)', async () => {
+    const server = await start();
+    const client = transport(server.port, true);
+    const envelope = { from: 'ann@example.test', to: ['bob@example.test'] };
+    for (let i = 0; i < 3; i += 1)
+      await client.sendMail({ envelope, raw: `Subject: ${i}\r\n\r\nbody ${i}\r\n` });
+    expect(server.mails.map((m) => m.data.toString())).toEqual(
+      [0, 1, 2].map((i) => `Subject: ${i}\r\n\r\nbody ${i}\r\n`),
+    );
+    expect(server.connections()).toBe(1);
+  });
+
+  test('onMail refusing the message: 451, which nodemailer reports', async () => {
+    const server = await start({}, () => {
+      throw new Error('disk full');
+    });
+    const sent = transport(server.port).sendMail({
+      envelope: { from: 'a@example.test', to: ['b@example.test'] },
+      raw: RAW,
+    });
+    await expect(sent).rejects.toMatchObject({ responseCode: 451 });
+  });
+
+  test('RFC 1870: a message over the size limit: 552, and nothing handed over', async () => {
+    const server = await start({ maxSize: 100 });
+    const raw = `Subject: big\r\n\r\n${'x'.repeat(200)}\r\n`;
+    const sent = transport(server.port).sendMail({
+      envelope: { from: 'a@example.test', to: ['b@example.test'] },
+      raw,
+    });
+    await expect(sent).rejects.toMatchObject({ responseCode: 552 });
+    expect(server.mails).toEqual([]);
+  });
+});
+
+describe('RFC 5321 §4.1, §4.3.2: the dialogue, over a raw socket', () => {
+  test('220 greeting; EHLO gets a multi-line 250 that ends with "250 "', async () => {
+    const server = await start({ hostname: 'mx.example.test' });
+    const smtp = await Conversation.open(server.port);
+    expect(await reply(smtp), smtp.transcript()).toMatch(/^220 mx\.example\.test/);
+    await smtp.send('EHLO client.example.test\r\n');
+    const lines = (await reply(smtp)).split('\r\n').slice(0, -1);
+    expect(lines.length, smtp.transcript()).toBeGreaterThan(1);
+    expect(
+      lines.slice(0, -1).every((l) => l.startsWith('250-')),
+      smtp.transcript(),
+    ).toBe(true);
+    expect(lines.at(-1)?.startsWith('250 '), smtp.transcript()).toBe(true);
+  });
+
+  test('HELO gets one 250 line', async () => {
+    const server = await start();
+    const smtp = await open(server.port);
+    expect(await say(smtp, 'HELO client.example.test'), smtp.transcript()).toBe(250);
+  });
+
+  test('§4.1.4: MAIL before EHLO or HELO: 503', async () => {
+    const server = await start();
+    const smtp = await open(server.port);
+    expect(await say(smtp, 'MAIL FROM:<a@example.test>'), smtp.transcript()).toBe(503);
+  });
+
+  test('RCPT before MAIL: 503', async () => {
+    const server = await start();
+    const smtp = await open(server.port);
+    await say(smtp, 'EHLO c');
+    expect(await say(smtp, 'RCPT TO:<b@example.test>'), smtp.transcript()).toBe(503);
+  });
+
+  test('DATA before any RCPT: 503', async () => {
+    const server = await start();
+    const smtp = await open(server.port);
+    await say(smtp, 'EHLO c');
+    await say(smtp, 'MAIL FROM:<a@example.test>');
+    expect(await say(smtp, 'DATA'), smtp.transcript()).toBe(503);
+  });
+
+  test('a second MAIL inside a transaction: 503; RSET starts afresh', async () => {
+    const server = await start();
+    const smtp = await open(server.port);
+    await say(smtp, 'EHLO c');
+    await say(smtp, 'MAIL FROM:<a@example.test>');
+    expect(await say(smtp, 'MAIL FROM:<a@example.test>'), smtp.transcript()).toBe(503);
+    expect(await say(smtp, 'RSET'), smtp.transcript()).toBe(250);
+    expect(await say(smtp, 'MAIL FROM:<a@example.test>'), smtp.transcript()).toBe(250);
+  });
+
+  test('verbs are case-insensitive', async () => {
+    const server = await start();
+    const smtp = await open(server.port);
+    expect(await say(smtp, 'ehlo c'), smtp.transcript()).toBe(250);
+    expect(await say(smtp, 'mail from:<a@example.test>'), smtp.transcript()).toBe(250);
+    expect(await say(smtp, 'NoOp'), smtp.transcript()).toBe(250);
+  });
+
+  test('an unknown command: 500; bad arguments: 501; the session goes on', async () => {
+    const server = await start();
+    const smtp = await open(server.port);
+    expect(await say(smtp, 'FROB'), smtp.transcript()).toBe(500);
+    await say(smtp, 'EHLO c');
+    expect(await say(smtp, 'MAIL FROM:a@example.test'), smtp.transcript()).toBe(501);
+    expect(await say(smtp, 'NOOP'), smtp.transcript()).toBe(250);
+  });
+
+  test(`§4.5.3.1.4: a command line over ${MAX_COMMAND_LINE} octets: 500`, async () => {
+    const server = await start();
+    const smtp = await open(server.port);
+    expect(await say(smtp, `EHLO ${'c'.repeat(MAX_COMMAND_LINE)}`), smtp.transcript()).toBe(500);
+  });
+
+  test('§4.5.2: DATA, 354, the dot-stuffed lines, "." ends it, 250; leading dots removed', async () => {
+    const server = await start();
+    const smtp = await open(server.port);
+    await say(smtp, 'EHLO c');
+    await say(smtp, 'MAIL FROM:<a@example.test>');
+    await say(smtp, 'RCPT TO:<b@example.test>');
+    expect(await say(smtp, 'DATA'), smtp.transcript()).toBe(354);
+    expect(await say(smtp, 'Subject: x\r\n\r\n..one\r\n...two\r\n.'), smtp.transcript()).toBe(250);
+    expect(server.mails[0]?.data.toString('latin1')).toBe('Subject: x\r\n\r\n.one\r\n..two\r\n');
+  });
+
+  test('SMTP smuggling: "<LF>.<LF>" does not end the data, only "<CRLF>.<CRLF>" does', async () => {
+    const server = await start();
+    const smtp = await open(server.port);
+    await say(smtp, 'EHLO c');
+    await say(smtp, 'MAIL FROM:<a@example.test>');
+    await say(smtp, 'RCPT TO:<b@example.test>');
+    await say(smtp, 'DATA');
+    const code = await say(smtp, 'first\n.\nMAIL FROM:<evil@example.test>\r\n.');
+    expect(code, smtp.transcript()).toBe(250);
+    expect(server.mails).toHaveLength(1);
+    expect(server.mails[0]?.data.toString('latin1')).toBe(
+      'first\n.\nMAIL FROM:<evil@example.test>\r\n',
+    );
+  });
+
+  test('VRFY: 252 (RFC 5321 §3.5.3: no address harvesting)', async () => {
+    const server = await start();
+    const smtp = await open(server.port);
+    expect(await say(smtp, 'VRFY bob'), smtp.transcript()).toBe(252);
+  });
+
+  test('QUIT: 221, then the server closes the connection', async () => {
+    const server = await start();
+    const smtp = await open(server.port);
+    expect(await say(smtp, 'QUIT'), smtp.transcript()).toBe(221);
+    expect((await smtp.takeRest()).length, smtp.transcript()).toBe(0);
+  });
+
+  test('RFC 2920: commands pipelined in one packet get their replies in order', async () => {
+    const server = await start();
+    const smtp = await open(server.port);
+    await say(smtp, 'EHLO c');
+    await smtp.send(
+      'MAIL FROM:<a@example.test>\r\nRCPT TO:<b@example.test>\r\nRCPT TO:<c@example.test>\r\nDATA\r\n',
+    );
+    const codes = [];
+    for (let i = 0; i < 4; i += 1) codes.push(Number((await reply(smtp)).slice(0, 3)));
+    expect(codes, smtp.transcript()).toEqual([250, 250, 250, 354]);
+  });
+
+  test('a command sent one octet at a time is one command', async () => {
+    const server = await start();
+    const smtp = await open(server.port);
+    for (const octet of 'EHLO c\r\n') await smtp.send(octet);
+    expect((await reply(smtp)).slice(0, 3), smtp.transcript()).toBe('250');
+  });
+});
