@@ -105,6 +105,12 @@ export const KATAS: readonly Kata[] = [
     serve: { module: 'hash-server.ts', factory: 'createHashServer' },
   },
   {
+    number: 15,
+    slug: 'prefork-processes',
+    title: 'Prefork processes',
+    modules: ['prefork.ts'],
+  },
+  {
     number: 16,
     slug: 'parse-a-url',
     title: 'Parse a URL',

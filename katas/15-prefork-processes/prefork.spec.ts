@@ -1,0 +1,145 @@
+import net from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, onTestFinished, test } from 'vitest';
+import { within } from '../../support/harness/index.ts';
+import { type Prefork, PreforkError, prefork } from './prefork.ts';
+
+const PID_CHILD = fileURLToPath(new URL('./fixtures/pid-child.ts', import.meta.url));
+const CRASHING_CHILD = fileURLToPath(new URL('./fixtures/crashing-child.ts', import.meta.url));
+
+/** Every pid a test saw; whatever the code under test does, they are killed afterwards. */
+function track(group: Prefork): Set<number> {
+  const seen = new Set(group.pids());
+  onTestFinished(async () => {
+    for (const pid of group.pids()) seen.add(pid);
+    await group.close().catch(() => {});
+    for (const pid of seen) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+  });
+  return seen;
+}
+
+const isAlive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/** Connects and reads the pid the answering child writes. */
+async function whoAnswers(port: number): Promise<number> {
+  const socket = net.connect(port, '127.0.0.1');
+  onTestFinished(() => {
+    socket.destroy();
+  });
+  let text = '';
+  socket.setEncoding('latin1');
+  socket.on('data', (data: string) => {
+    text += data;
+  });
+  await within(
+    new Promise((resolve, reject) => socket.on('end', resolve).on('error', reject)),
+    'no child answered the connection',
+  );
+  return Number(text.trim());
+}
+
+/** Polls until `check` holds: for a process the kernel reaps in its own time. */
+async function eventually(check: () => boolean, what: string): Promise<void> {
+  await within(
+    (async () => {
+      while (!check()) await new Promise((resolve) => setTimeout(resolve, 20));
+    })(),
+    what,
+    4000,
+  );
+}
+
+describe('prefork: n children share one listening socket', () => {
+  test('n children, each a live process other than this one', async () => {
+    const group = await prefork(PID_CHILD, 3);
+    track(group);
+    const pids = group.pids();
+    expect(new Set(pids).size).toBe(3);
+    expect(pids).not.toContain(process.pid);
+    expect(pids.every(isAlive)).toBe(true);
+  });
+
+  test('every connection is answered by one of the children', async () => {
+    const group = await prefork(PID_CHILD, 2);
+    track(group);
+    for (let i = 0; i < 6; i += 1) expect(group.pids()).toContain(await whoAnswers(group.port));
+  });
+
+  test('the socket is shared: when each child takes one connection and stops, the next child takes the next', async () => {
+    const group = await prefork(PID_CHILD, 3, { env: { ONE_SHOT: '1' } });
+    track(group);
+    const answered = [
+      await whoAnswers(group.port),
+      await whoAnswers(group.port),
+      await whoAnswers(group.port),
+    ];
+    expect(new Set(answered).size).toBe(3);
+    expect(group.pids()).toEqual(expect.arrayContaining(answered));
+  });
+
+  test('a given port is the one they listen on', async () => {
+    const probe = net.createServer();
+    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+    const { port } = probe.address() as net.AddressInfo;
+    await new Promise((resolve) => probe.close(resolve));
+    const group = await prefork(PID_CHILD, 1, { port });
+    track(group);
+    expect(group.port).toBe(port);
+    expect(group.pids()).toContain(await whoAnswers(port));
+  });
+});
+
+describe('prefork: a dead child is replaced', () => {
+  test('SIGKILL one child: a new one takes its place and answers', async () => {
+    const group = await prefork(PID_CHILD, 2);
+    const seen = track(group);
+    const [victim = 0] = group.pids();
+    process.kill(victim, 'SIGKILL');
+    await eventually(
+      () => group.pids().length === 2 && !group.pids().includes(victim),
+      'no child replaced the killed one',
+    );
+    for (const pid of group.pids()) seen.add(pid);
+    expect(group.pids().every(isAlive)).toBe(true);
+    expect(group.pids()).toContain(await whoAnswers(group.port));
+  });
+
+  test('a script that fails at start: a PreforkError, and no child left', async () => {
+    const attempt = prefork(CRASHING_CHILD, 2, { timeoutMs: 3000 });
+    await expect(attempt).rejects.toThrow(PreforkError);
+    await expect(attempt).rejects.toMatchObject({ reason: 'child-exited' });
+  });
+});
+
+describe('prefork: close leaves no child behind', () => {
+  test('after close every child has exited and the port refuses connections', async () => {
+    const group = await prefork(PID_CHILD, 3);
+    const seen = track(group);
+    await group.close();
+    // close() resolves only once every child has exited: no polling here
+    expect([...seen].filter(isAlive), 'children still running when close() resolved').toEqual([]);
+    expect(group.pids()).toEqual([]);
+    const refused = new Promise((resolve) =>
+      net
+        .connect(group.port, '127.0.0.1')
+        .on('error', resolve)
+        .on('connect', () => resolve(null)),
+    );
+    expect(await within(refused, 'the port neither accepted nor refused')).toMatchObject({
+      code: 'ECONNREFUSED',
+    });
+  });
+});
