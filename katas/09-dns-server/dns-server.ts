@@ -30,13 +30,20 @@ export const MAX_UDP_OCTETS = 512;
  * The reply to one datagram, or `undefined` when it gets none: fewer than 12 octets
  * (no ID to answer to) or a response (QR set; answering responses is how loops start).
  *
- * - read the query with kata 07's `decodeMessage`; if it cannot be read, FORMERR;
- * - an OPCODE other than QUERY is NOTIMP; not exactly one question is FORMERR; a class
- *   other than IN is REFUSED;
- * - a name the zone does not hold (case-insensitively) is NXDOMAIN; one it holds gets
- *   its records of the asked type (A, AAAA, MX), none at all for other types (NODATA);
- * - every reply has QR and AA set, the query's ID and RD, the question echoed as asked,
- *   answers whose NAME is a pointer to the question's name, and TTL `TTL`;
+ * - an OPCODE other than QUERY is NOTIMP (read from the header, before anything else);
+ * - read the query with kata 07's `decodeMessage`; if it cannot be read, or it has not
+ *   exactly one question, or its question's name holds a compression pointer, FORMERR;
+ * - a query with an OPT record (EDNS, which this server does not speak) is FORMERR too,
+ *   with the question echoed;
+ * - a class other than IN is REFUSED;
+ * - a name the zone holds (ASCII letters compared case-insensitively), or one with names
+ *   below it, gets its records of the asked type: A, AAAA, MX, none for other types
+ *   (NODATA); any other name is NXDOMAIN;
+ * - a record the zone holds but that cannot be written (an address that is not one) is
+ *   SERVFAIL, never an exception;
+ * - every reply has QR and AA set, the query's ID, OPCODE and RD, the question echoed
+ *   octet for octet, answers named as the question (in full or as a pointer to it) with
+ *   TTL `TTL`;
  * - a reply over 512 octets is sent without its answers and with TC set.
  */
 export function answerQuery(datagram: Uint8Array, zone: Zone): Uint8Array | undefined {

@@ -30,10 +30,15 @@ export const MAX_UDP_OCTETS = 512;
 
 const HEADER_OCTETS = 12;
 const FLAG_QR = 0x8000;
+/** RFC 1035 §4.1.1: OPCODE, "copied into the response". */
+const MASK_OPCODE = 0x7800;
 const FLAG_AA = 0x0400;
 const FLAG_TC = 0x0200;
+/** RFC 1035 §4.1.1: RD "is copied into the response". */
 const FLAG_RD = 0x0100;
 const OPCODE_QUERY = 0;
+/** RFC 6891 §6.1.1: "The OPT RR has RR type 41." */
+const TYPE_OPT = 41;
 /** RFC 1035 §4.1.4: a pointer to offset 12, where the question's name starts. */
 const POINTER_TO_QUESTION = Uint8Array.from([0xc0, HEADER_OCTETS]);
 
@@ -41,13 +46,20 @@ const POINTER_TO_QUESTION = Uint8Array.from([0xc0, HEADER_OCTETS]);
  * The reply to one datagram, or `undefined` when it gets none: fewer than 12 octets
  * (no ID to answer to) or a response (QR set; answering responses is how loops start).
  *
- * - read the query with kata 07's `decodeMessage`; if it cannot be read, FORMERR;
- * - an OPCODE other than QUERY is NOTIMP; not exactly one question is FORMERR; a class
- *   other than IN is REFUSED;
- * - a name the zone does not hold (case-insensitively) is NXDOMAIN; one it holds gets
- *   its records of the asked type (A, AAAA, MX), none at all for other types (NODATA);
- * - every reply has QR and AA set, the query's ID and RD, the question echoed as asked,
- *   answers whose NAME is a pointer to the question's name, and TTL `TTL`;
+ * - an OPCODE other than QUERY is NOTIMP (read from the header, before anything else);
+ * - read the query with kata 07's `decodeMessage`; if it cannot be read, or it has not
+ *   exactly one question, or its question's name holds a compression pointer, FORMERR;
+ * - a query with an OPT record (EDNS, which this server does not speak) is FORMERR too,
+ *   with the question echoed;
+ * - a class other than IN is REFUSED;
+ * - a name the zone holds (ASCII letters compared case-insensitively), or one with names
+ *   below it, gets its records of the asked type: A, AAAA, MX, none for other types
+ *   (NODATA); any other name is NXDOMAIN;
+ * - a record the zone holds but that cannot be written (an address that is not one) is
+ *   SERVFAIL, never an exception;
+ * - every reply has QR and AA set, the query's ID, OPCODE and RD, the question echoed
+ *   octet for octet, answers named as the question (in full or as a pointer to it) with
+ *   TTL `TTL`;
  * - a reply over 512 octets is sent without its answers and with TC set.
  */
 export function answerQuery(datagram: Uint8Array, zone: Zone): Uint8Array | undefined {
@@ -56,31 +68,47 @@ export function answerQuery(datagram: Uint8Array, zone: Zone): Uint8Array | unde
   const id = view.getUint16(0);
   const flags = view.getUint16(2);
   if ((flags & FLAG_QR) !== 0) return undefined;
-  const recursionDesired = flags & FLAG_RD;
+  const copied = flags & (MASK_OPCODE | FLAG_RD);
+  // a reply without a question: for a query whose question cannot be trusted
+  const headerOnly = (rcode: number) => header(id, copied, rcode, 0, 0);
+  // RFC 1035 §4.1.1: NOTIMP, "The name server does not support the requested kind of query"
+  if ((flags & MASK_OPCODE) >> 11 !== OPCODE_QUERY) return headerOnly(RCODES.NOTIMP);
   let query: DnsMessage;
   try {
     query = decodeMessage(datagram);
   } catch {
     // RFC 1035 §4.1.1: FORMERR, "The name server was unable to interpret the query"
-    return header(id, recursionDesired, RCODES.FORMERR, 0, 0);
+    return headerOnly(RCODES.FORMERR);
   }
   const [question, ...more] = query.questions;
-  if (query.header.opcode !== OPCODE_QUERY) {
-    return header(id, recursionDesired, RCODES.NOTIMP, 0, 0);
+  const asked = questionOctets(datagram);
+  if (question === undefined || more.length > 0 || asked === undefined) {
+    return headerOnly(RCODES.FORMERR);
   }
-  if (question === undefined || more.length > 0)
-    return header(id, recursionDesired, RCODES.FORMERR, 0, 0);
   // RFC 1035 §7.3: the resolver compares the question, so echo its octets as they came
-  const echoed = [questionOctets(datagram)];
-  if (question.class !== CLASS_IN) return message(id, recursionDesired, RCODES.REFUSED, echoed, []);
+  const reply = (rcode: number, answers: readonly Uint8Array[], tc = 0) =>
+    concat([header(id, copied | tc, rcode, 1, answers.length), asked, ...answers]);
+  // RFC 6891 §7: "Responders that choose not to implement the protocol extensions defined in
+  // this document MUST respond with a return code (RCODE) of FORMERR to messages containing
+  // an OPT record in the additional section and MUST NOT include an OPT record in the response."
+  if (query.additionals.some((record) => record.type === TYPE_OPT)) {
+    return reply(RCODES.FORMERR, []);
+  }
+  if (question.class !== CLASS_IN) return reply(RCODES.REFUSED, []);
   const records = lookup(zone, question.name);
   // RFC 1035 §4.3.2: a name the authority does not hold is an authoritative name error
-  if (records === undefined) return message(id, recursionDesired, RCODES.NXDOMAIN, echoed, []);
-  const answers = answersFor(records, question.type);
-  const full = message(id, recursionDesired, RCODES.NOERROR, echoed, answers);
+  if (records === undefined) return reply(RCODES.NXDOMAIN, []);
+  let answers: Uint8Array[];
+  try {
+    answers = answersFor(records, question.type);
+  } catch {
+    // RFC 1035 §4.1.1: SERVFAIL, "a problem with the name server": here, its zone
+    return reply(RCODES.SERVFAIL, []);
+  }
+  const full = reply(RCODES.NOERROR, answers);
   if (full.length <= MAX_UDP_OCTETS) return full;
   // RFC 2181 §9: what does not fit is not sent in part; TC tells the client to use TCP
-  return message(id, recursionDesired | FLAG_TC, RCODES.NOERROR, echoed, []);
+  return reply(RCODES.NOERROR, [], FLAG_TC);
 }
 
 /**
@@ -98,22 +126,38 @@ export function createDnsServer(zone: Zone): dgram.Socket {
   return socket;
 }
 
-/** The question section of a query with one question: QNAME as sent, QTYPE, QCLASS. */
-function questionOctets(datagram: Uint8Array): Uint8Array {
+/**
+ * The question section of a query with one question: QNAME, QTYPE, QCLASS as sent. A
+ * QNAME with a pointer (into the header: nothing else comes before it) gets undefined.
+ */
+function questionOctets(datagram: Uint8Array): Uint8Array | undefined {
   let at = HEADER_OCTETS;
-  // labels until the root's zero octet, or a 2-octet pointer that ends the name
-  while (datagram[at] !== 0 && ((datagram[at] ?? 0) & 0xc0) !== 0xc0) at += 1 + (datagram[at] ?? 0);
-  const end = at + (datagram[at] === 0 ? 1 : 2) + 4;
-  return datagram.subarray(HEADER_OCTETS, end);
+  // RFC 1035 §3.1: labels, each a length octet and that many octets, until the root's zero
+  for (let length = datagram[at] ?? 0; length !== 0; length = datagram[at] ?? 0) {
+    if ((length & 0xc0) !== 0) return undefined;
+    at += 1 + length;
+  }
+  return datagram.subarray(HEADER_OCTETS, at + 1 + 4);
 }
 
+/**
+ * The records of `name`: those the zone holds, none (NODATA) when the zone holds names
+ * below it (RFC 8020 §2: NXDOMAIN would deny them), undefined when it is not there at all.
+ */
 function lookup(zone: Zone, name: string): ZoneRecords | undefined {
-  // RFC 4343: names compare case-insensitively
-  const wanted = name.toLowerCase();
-  const key = Object.keys(zone).find(
-    (candidate) => candidate.replace(/\.$/, '').toLowerCase() === wanted,
-  );
-  return key === undefined ? undefined : zone[key];
+  const wanted = caseFolded(name);
+  let below = false;
+  for (const [owner, records] of Object.entries(zone)) {
+    const held = caseFolded(owner.replace(/\.$/, ''));
+    if (held === wanted) return records;
+    below ||= held.endsWith(`.${wanted}`) || (wanted === '' && held !== '');
+  }
+  return below ? {} : undefined;
+}
+
+/** RFC 4343 §3: only A to Z compare as a to z; every other octet compares exactly. */
+function caseFolded(name: string): string {
+  return name.replace(/[A-Z]/g, (letter) => letter.toLowerCase());
 }
 
 /** RFC 1035 §4.1.3: NAME TYPE CLASS TTL RDLENGTH RDATA, the NAME a pointer to the question's. */
@@ -133,15 +177,19 @@ function rdataOf(records: ZoneRecords, type: number): Uint8Array[] {
     case TYPE_CODES.AAAA:
       return (records.AAAA ?? []).map((address) => parseIPv6(address));
     case TYPE_CODES.MX:
-      return (records.MX ?? []).map(({ preference, exchange }) =>
-        concat([u16(preference), encodeName(exchange)]),
-      );
+      return (records.MX ?? []).map(({ preference, exchange }) => {
+        // RFC 1035 §3.3.9: "PREFERENCE A 16 bit integer"
+        if (!Number.isInteger(preference) || preference < 0 || preference > 0xffff) {
+          throw new RangeError(`an MX preference is a 16-bit integer, not ${preference}`);
+        }
+        return concat([u16(preference), encodeName(exchange)]);
+      });
     default:
       return [];
   }
 }
 
-/** RFC 1035 §4.1.1: a response header: QR, OPCODE 0, AA, RD as asked, RA 0, the RCODE. */
+/** RFC 1035 §4.1.1: a response header: QR, AA, OPCODE and RD as asked, RA 0, the RCODE. */
 function header(
   id: number,
   flags: number,
@@ -156,16 +204,6 @@ function header(
   view.setUint16(4, questions);
   view.setUint16(6, answers);
   return bytes;
-}
-
-function message(
-  id: number,
-  flags: number,
-  rcode: number,
-  question: readonly Uint8Array[],
-  answers: readonly Uint8Array[],
-): Uint8Array {
-  return concat([header(id, flags, rcode, 1, answers.length), ...question, ...answers]);
 }
 
 function u16(value: number): Uint8Array {
