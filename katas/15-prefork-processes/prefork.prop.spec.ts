@@ -1,34 +1,8 @@
-import net from 'node:net';
-import { fileURLToPath } from 'node:url';
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect, onTestFinished } from 'vitest';
 import { within } from '../../support/harness/index.ts';
+import { isAlive, PID_CHILD, whoAnswers } from './fixtures/children.ts';
 import { prefork } from './prefork.ts';
-
-const PID_CHILD = fileURLToPath(new URL('./fixtures/pid-child.ts', import.meta.url));
-
-const isAlive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
-
-async function whoAnswers(port: number): Promise<number> {
-  const socket = net.connect(port, '127.0.0.1');
-  let text = '';
-  socket.setEncoding('latin1');
-  socket.on('data', (data: string) => {
-    text += data;
-  });
-  await within(
-    new Promise((resolve, reject) => socket.on('end', resolve).on('error', reject)),
-    'no child answered',
-  );
-  return Number(text.trim());
-}
 
 describe('prefork: any number of children, any number of connections', () => {
   test.prop([fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 8 })], { numRuns: 3 })(

@@ -1,66 +1,15 @@
 import net from 'node:net';
-import { fileURLToPath } from 'node:url';
-import { describe, expect, onTestFinished, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { within } from '../../support/harness/index.ts';
-import { type Prefork, PreforkError, prefork } from './prefork.ts';
-
-const PID_CHILD = fileURLToPath(new URL('./fixtures/pid-child.ts', import.meta.url));
-const CRASHING_CHILD = fileURLToPath(new URL('./fixtures/crashing-child.ts', import.meta.url));
-
-/** Every pid a test saw; whatever the code under test does, they are killed afterwards. */
-function track(group: Prefork): Set<number> {
-  const seen = new Set(group.pids());
-  onTestFinished(async () => {
-    for (const pid of group.pids()) seen.add(pid);
-    await group.close().catch(() => {});
-    for (const pid of seen) {
-      try {
-        process.kill(pid, 'SIGKILL');
-      } catch {
-        // already gone
-      }
-    }
-  });
-  return seen;
-}
-
-const isAlive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
-
-/** Connects and reads the pid the answering child writes. */
-async function whoAnswers(port: number): Promise<number> {
-  const socket = net.connect(port, '127.0.0.1');
-  onTestFinished(() => {
-    socket.destroy();
-  });
-  let text = '';
-  socket.setEncoding('latin1');
-  socket.on('data', (data: string) => {
-    text += data;
-  });
-  await within(
-    new Promise((resolve, reject) => socket.on('end', resolve).on('error', reject)),
-    'no child answered the connection',
-  );
-  return Number(text.trim());
-}
-
-/** Polls until `check` holds: for a process the kernel reaps in its own time. */
-async function eventually(check: () => boolean, what: string): Promise<void> {
-  await within(
-    (async () => {
-      while (!check()) await new Promise((resolve) => setTimeout(resolve, 20));
-    })(),
-    what,
-    4000,
-  );
-}
+import {
+  CRASHING_CHILD,
+  eventually,
+  isAlive,
+  PID_CHILD,
+  track,
+  whoAnswers,
+} from './fixtures/children.ts';
+import { PreforkError, prefork } from './prefork.ts';
 
 describe('prefork: n children share one listening socket', () => {
   test('n children, each a live process other than this one', async () => {

@@ -87,7 +87,7 @@ export function answerQuery(datagram: Uint8Array, zone: Zone): Uint8Array | unde
   }
   // RFC 1035 §7.3: the resolver compares the question, so echo its octets as they came
   const reply = (rcode: number, answers: readonly Uint8Array[], tc = 0) =>
-    concat([header(id, copied | tc, rcode, 1, answers.length), asked, ...answers]);
+    Buffer.concat([header(id, copied | tc, rcode, 1, answers.length), asked, ...answers]);
   // RFC 6891 §7: "Responders that choose not to implement the protocol extensions defined in
   // this document MUST respond with a return code (RCODE) of FORMERR to messages containing
   // an OPT record in the additional section and MUST NOT include an OPT record in the response."
@@ -165,7 +165,7 @@ function answersFor(records: ZoneRecords, type: number): Uint8Array[] {
   const ttl = new Uint8Array(4);
   new DataView(ttl.buffer).setUint32(0, TTL);
   return rdataOf(records, type).map((rdata) =>
-    concat([POINTER_TO_QUESTION, u16(type), u16(CLASS_IN), ttl, u16(rdata.length), rdata]),
+    Buffer.concat([POINTER_TO_QUESTION, u16(type), u16(CLASS_IN), ttl, u16(rdata.length), rdata]),
   );
 }
 
@@ -182,7 +182,7 @@ function rdataOf(records: ZoneRecords, type: number): Uint8Array[] {
         if (!Number.isInteger(preference) || preference < 0 || preference > 0xffff) {
           throw new RangeError(`an MX preference is a 16-bit integer, not ${preference}`);
         }
-        return concat([u16(preference), encodeName(exchange)]);
+        return Buffer.concat([u16(preference), encodeName(exchange)]);
       });
     default:
       return [];
@@ -208,14 +208,4 @@ function header(
 
 function u16(value: number): Uint8Array {
   return Uint8Array.from([value >> 8, value & 0xff]);
-}
-
-function concat(parts: readonly Uint8Array[]): Uint8Array {
-  const all = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    all.set(part, offset);
-    offset += part.length;
-  }
-  return all;
 }

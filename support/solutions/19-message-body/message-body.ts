@@ -289,13 +289,13 @@ function chunkedDecoder(maxBytes: number): BodyDecoder {
           // trailer-section CRLF: the empty line ends the message
           return {
             done: true,
-            data: concat(data),
+            data: Buffer.concat(data),
             rest: bytes.subarray(index),
             trailers: trailerFields(trailerLines),
           };
         }
       }
-      return { done: false, data: concat(data) };
+      return { done: false, data: Buffer.concat(data) };
     },
   };
 }
@@ -311,15 +311,4 @@ function trailerFields(lines: readonly string[]): readonly FieldLine[] {
 
 function latin1(octets: readonly number[]): string {
   return String.fromCharCode(...octets);
-}
-
-function concat(parts: readonly Uint8Array[]): Uint8Array {
-  if (parts.length === 1) return parts[0] ?? EMPTY;
-  const all = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    all.set(part, offset);
-    offset += part.length;
-  }
-  return all;
 }
