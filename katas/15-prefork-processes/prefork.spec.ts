@@ -11,7 +11,10 @@ import {
 } from './fixtures/children.ts';
 import { PreforkError, prefork } from './prefork.ts';
 
-describe('prefork: n children share one listening socket', () => {
+/** Forking children that load tsx takes ~0.3 s each, several times that on a busy machine. */
+const FORKING = { timeout: 20_000 };
+
+describe('prefork: n children share one listening socket', FORKING, () => {
   test('n children, each a live process other than this one', async () => {
     const group = await prefork(PID_CHILD, 3);
     track(group);
@@ -51,7 +54,7 @@ describe('prefork: n children share one listening socket', () => {
   });
 });
 
-describe('prefork: a dead child is replaced', () => {
+describe('prefork: a dead child is replaced', FORKING, () => {
   test('SIGKILL one child: a new one takes its place and answers', async () => {
     const group = await prefork(PID_CHILD, 2);
     const seen = track(group);
@@ -73,7 +76,7 @@ describe('prefork: a dead child is replaced', () => {
   });
 });
 
-describe('prefork: close leaves no child behind', () => {
+describe('prefork: close leaves no child behind', FORKING, () => {
   test('after close every child has exited and the port refuses connections', async () => {
     const group = await prefork(PID_CHILD, 3);
     const seen = track(group);
