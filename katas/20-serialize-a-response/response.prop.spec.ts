@@ -64,7 +64,9 @@ describe('RFC 9112 §4, §6: what formatResponse writes, a client reads back', (
     },
   );
 
-  test.prop([response], { numRuns: 25 })(
+  // The Fetch Standard turns a 407 into a network error outside a browser window (HTTP-network-or-cache
+  // fetch: proxy authentication), so fetch never shows one; node:http does, above.
+  test.prop([response.filter((r) => r.status !== 407)], { numRuns: 25 })(
     'fetch reads the same status, fields and body',
     async (r) => {
       const bytes = formatResponse(r, { now: NOW });
