@@ -1,15 +1,38 @@
+import { createHook } from 'node:async_hooks';
 import net from 'node:net';
-import { describe, expect, test } from 'vitest';
+import { describe, expect, onTestFinished, test } from 'vitest';
 import { within } from '../../support/harness/index.ts';
 import {
   CRASHING_CHILD,
   eventually,
+  forked,
   isAlive,
+  LINGERING_CHILD,
   PID_CHILD,
+  SILENT_CHILD,
   track,
   whoAnswers,
 } from './fixtures/children.ts';
 import { PreforkError, prefork } from './prefork.ts';
+
+/**
+ * Counts the timers of `ms` milliseconds created from now on that are still armed and keep the
+ * process alive (Node's Timeout objects, seen through async_hooks).
+ */
+function timersOf(ms: number): () => number {
+  type Timer = { _idleTimeout: number; _destroyed: boolean; hasRef(): boolean };
+  const created: Timer[] = [];
+  const hook = createHook({
+    init(_id, type, _trigger, resource) {
+      if (type === 'Timeout' && (resource as Timer)._idleTimeout === ms)
+        created.push(resource as Timer);
+    },
+  }).enable();
+  onTestFinished(() => {
+    hook.disable();
+  });
+  return () => created.filter((timer) => !timer._destroyed && timer.hasRef()).length;
+}
 
 /** Forking children that load tsx takes ~0.3 s each, several times that on a busy machine. */
 const FORKING = { timeout: 20_000 };
@@ -70,9 +93,49 @@ describe('prefork: a dead child is replaced', FORKING, () => {
   });
 
   test('a script that fails at start: a PreforkError, and no child left', async () => {
+    const children = forked();
     const attempt = prefork(CRASHING_CHILD, 2, { timeoutMs: 3000 });
     await expect(attempt).rejects.toThrow(PreforkError);
     await expect(attempt).rejects.toMatchObject({ reason: 'child-exited' });
+    expect(children.size, 'cluster never forked a child').toBeGreaterThan(0);
+    await eventually(() => ![...children].some(isAlive), 'a child was still alive after the error');
+  });
+});
+
+describe('prefork: the wait for listening has a bound', FORKING, () => {
+  test("children that never listen: a PreforkError 'not-listening' once timeoutMs has passed", async () => {
+    const started = performance.now();
+    const attempt = prefork(SILENT_CHILD, 1, { timeoutMs: 1500 });
+    attempt.catch(() => {});
+    await expect(
+      within(
+        attempt.then(
+          () => 'listening',
+          (error: unknown) => error,
+        ),
+        'prefork never gave up',
+        6000,
+      ),
+    ).resolves.toMatchObject({ name: 'PreforkError', reason: 'not-listening' });
+    expect(performance.now() - started, 'it gave up before timeoutMs').toBeGreaterThanOrEqual(1500);
+  });
+
+  test('after not-listening, no child is left: each is stopped, none is replaced', async () => {
+    const children = forked();
+    await expect(prefork(SILENT_CHILD, 2, { timeoutMs: 1500 })).rejects.toMatchObject({
+      reason: 'not-listening',
+    });
+    expect(children.size, 'cluster never forked a child').toBeGreaterThan(0);
+    await eventually(() => ![...children].some(isAlive), 'a child was still alive after the error');
+  });
+
+  test('once every child listens, no timer of the wait is left running', async () => {
+    // A timer left armed keeps the primary's process alive for timeoutMs after it is done.
+    const timeoutMs = 7_777; // a duration no other timer here has
+    const armed = timersOf(timeoutMs);
+    const group = await prefork(PID_CHILD, 2, { timeoutMs });
+    track(group);
+    expect(armed(), "a 'listening' timer still runs after prefork resolved: clear it").toBe(0);
   });
 });
 
@@ -93,5 +156,24 @@ describe('prefork: close leaves no child behind', FORKING, () => {
     expect(await within(refused, 'the port neither accepted nor refused')).toMatchObject({
       code: 'ECONNREFUSED',
     });
+  });
+
+  test("close waits for each child's 'disconnect' too: the primary frees the shared socket only then", async () => {
+    // Each child leaves a process behind that holds its IPC channel for a second: the primary
+    // sees the child's 'exit' at once, its 'disconnect' a second later.
+    const group = await prefork(LINGERING_CHILD, 2);
+    track(group);
+    await group.close();
+    const refused = new Promise((resolve) =>
+      net
+        .connect(group.port, '127.0.0.1')
+        .on('error', resolve)
+        .on('connect', () => resolve(null)),
+    );
+    expect(
+      await within(refused, 'the port neither accepted nor refused'),
+      "the port still accepted connections after close(): the primary's copy of the listening " +
+        "socket was still open (close() resolved on 'exit', before 'disconnect')",
+    ).toMatchObject({ code: 'ECONNREFUSED' });
   });
 });

@@ -117,16 +117,26 @@ export async function prefork(
   };
 }
 
-/** SIGTERM, then SIGKILL if it has not exited in time; resolves on its exit. */
+/**
+ * SIGTERM, then SIGKILL if it has not exited in time; resolves once it has exited and its IPC
+ * channel has closed. With SCHED_NONE the primary holds the shared listening socket for its
+ * children, and lets go of a child's share on that child's 'disconnect', not on its 'exit':
+ * Node's cluster docs, "There may be a delay between the 'disconnect' and 'exit' events", in
+ * either order. Resolving on 'exit' alone leaves the port accepting for a moment.
+ */
 function stop(worker: Worker, timeoutMs: number): Promise<void> {
-  if (worker.process.exitCode !== null || worker.process.signalCode !== null)
-    return Promise.resolve();
-  return new Promise<void>((resolve) => {
-    const timer = setTimeout(() => worker.process.kill('SIGKILL'), timeoutMs);
-    worker.process.once('exit', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    worker.process.kill('SIGTERM');
-  });
+  const exited = worker.isDead()
+    ? Promise.resolve()
+    : new Promise<void>((resolve) => {
+        const timer = setTimeout(() => worker.process.kill('SIGKILL'), timeoutMs);
+        worker.once('exit', () => {
+          clearTimeout(timer);
+          resolve();
+        });
+        worker.process.kill('SIGTERM');
+      });
+  const disconnected = worker.isConnected()
+    ? new Promise<void>((resolve) => worker.once('disconnect', resolve))
+    : Promise.resolve();
+  return Promise.all([exited, disconnected]).then(() => {});
 }
