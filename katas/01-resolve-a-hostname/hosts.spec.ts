@@ -49,6 +49,12 @@ describe('hosts(5): one line is an address, a canonical name, then aliases', () 
     ]);
   });
 
+  test('any field after the address is a name: glibc does not check the characters', () => {
+    expect(parseHosts('192.0.2.10 under_score.test *wild\n')).toEqual([
+      { address: '192.0.2.10', family: 4, names: ['under_score.test', '*wild'] },
+    ]);
+  });
+
   test('names keep the letter case they are written in', () => {
     expect(parseHosts('192.0.2.10 Printer.Example.TEST\n')).toEqual([
       { address: '192.0.2.10', family: 4, names: ['Printer.Example.TEST'] },
@@ -212,6 +218,10 @@ describe('getaddrinfo(3) EAI_NONAME, ENOTFOUND in Node: an unknown name is an Un
     });
     await expect(failure).rejects.toBeInstanceOf(UnknownHost);
     await expect(failure).rejects.toThrow('fax.example.test');
+    await expect(failure).rejects.toMatchObject({
+      hostname: 'fax.example.test',
+      reason: 'not found',
+    });
   });
 
   test("UnknownHost keeps the system resolver's error as its cause", async () => {
@@ -242,7 +252,16 @@ describe('RFC 6761 §6.4: "invalid." and any name falling within it never resolv
     const failure = resolve(name, { hosts: '192.0.2.10 printer', lookup: system.lookup });
     await expect(failure).rejects.toBeInstanceOf(UnknownHost);
     await expect(failure).rejects.toThrow(name);
+    await expect(failure).rejects.toMatchObject({ hostname: name, reason: 'reserved' });
     expect(system.asked).toEqual([]);
+  });
+
+  test('a hosts line that carries a name under "invalid." does not make it resolve', async () => {
+    // glibc answers such a line; the RFC's SHOULD comes before the file here.
+    const system = systemAnswering({ address: '198.51.100.1', family: 4 });
+    await expect(
+      resolve('printer.invalid', { hosts: '192.0.2.10 printer.invalid', lookup: system.lookup }),
+    ).rejects.toMatchObject({ hostname: 'printer.invalid', reason: 'reserved' });
   });
 
   test.each(['notinvalid', 'invalid.example.test'])(

@@ -122,7 +122,7 @@ function familyOf(address: string): Family | undefined {
  */
 export async function resolve(name: string, options: ResolveOptions = {}): Promise<Resolved> {
   const { hosts = '', family, lookup = dns.lookup } = options;
-  // RFC 6761 §6.4: resolvers "SHOULD always return immediately with a negative response".
+  // RFC 6761 §6.4: libraries "SHOULD always return immediate negative responses".
   if (INVALID_NAME.test(name)) throw new UnknownHost(name, 'reserved');
   const entry = findEntry(parseHosts(hosts), name, family);
   if (entry) return { address: entry.address, family: entry.family, source: 'hosts' };
