@@ -13,6 +13,8 @@ const label = fc.oneof(
 );
 const name = fc.array(label, { minLength: 1, maxLength: 4 }).map((labels) => labels.join('.'));
 const ttl = fc.nat({ max: 0xffffffff });
+/** RFC 2181 §8: a TTL with the most significant bit set is read as zero. */
+const read = (wireTtl: number) => (wireTtl >= 2 ** 31 ? 0 : wireTtl);
 const text = fc.uint8Array({ maxLength: 30 });
 
 /** Node's RFC 5952 text for an IPv6 address, whatever spelling it was given in. */
@@ -27,7 +29,7 @@ type Generated = {
 
 const record: fc.Arbitrary<Generated> = fc.oneof(
   fc.tuple(name, ttl, fc.ipV4()).map(([n, t, address]) => ({
-    expected: { name: n, class: 1, ttl: t, type: 'A' as const, address },
+    expected: { name: n, class: 1, ttl: read(t), type: 'A' as const, address },
     peer: { name: n, type: 'A' as const, ttl: t, data: address },
     written: { name: n, type: 1, ttl: t, rdata: [Uint8Array.from(address.split('.').map(Number))] },
   })),
@@ -41,7 +43,7 @@ const record: fc.Arbitrary<Generated> = fc.oneof(
       expected: {
         name: n,
         class: 1,
-        ttl: t,
+        ttl: read(t),
         type: 'AAAA' as const,
         address: canonicalIPv6(address),
       },
@@ -50,12 +52,12 @@ const record: fc.Arbitrary<Generated> = fc.oneof(
     };
   }),
   fc.tuple(name, ttl, name).map(([n, t, target]) => ({
-    expected: { name: n, class: 1, ttl: t, type: 'CNAME' as const, target },
+    expected: { name: n, class: 1, ttl: read(t), type: 'CNAME' as const, target },
     peer: { name: n, type: 'CNAME' as const, ttl: t, data: target },
     written: { name: n, type: 5, ttl: t, rdata: [{ name: target }] },
   })),
   fc.tuple(name, ttl, fc.nat({ max: 0xffff }), name).map(([n, t, preference, exchange]) => ({
-    expected: { name: n, class: 1, ttl: t, type: 'MX' as const, preference, exchange },
+    expected: { name: n, class: 1, ttl: read(t), type: 'MX' as const, preference, exchange },
     peer: { name: n, type: 'MX' as const, ttl: t, data: { preference, exchange } },
     written: {
       name: n,
@@ -65,7 +67,7 @@ const record: fc.Arbitrary<Generated> = fc.oneof(
     },
   })),
   fc.tuple(name, ttl, fc.array(text, { minLength: 1, maxLength: 3 })).map(([n, t, texts]) => ({
-    expected: { name: n, class: 1, ttl: t, type: 'TXT' as const, texts },
+    expected: { name: n, class: 1, ttl: read(t), type: 'TXT' as const, texts },
     peer: { name: n, type: 'TXT' as const, ttl: t, data: texts.map((bytes) => Buffer.from(bytes)) },
     written: {
       name: n,
@@ -147,7 +149,7 @@ describe('RFC 1035 §4.1: generated messages', () => {
   );
 
   test.prop([message.chain((m) => fc.nat().map((cut) => ({ m, cut })))], { numRuns: 200 })(
-    'every proper prefix of a message is refused with a DnsFormatError',
+    'every proper prefix of a message is refused as truncated, at the octet where it ends',
     ({ m, cut }) => {
       const bytes = dnsPacket.encode({
         type: 'response',
@@ -157,6 +159,9 @@ describe('RFC 1035 §4.1: generated messages', () => {
       });
       const prefix = bytes.subarray(0, cut % bytes.length);
       expect(() => decodeMessage(prefix)).toThrow(DnsFormatError);
+      expect(() => decodeMessage(prefix)).toThrow(
+        expect.objectContaining({ reason: 'truncated', offset: prefix.length }),
+      );
     },
   );
 

@@ -130,12 +130,23 @@ describe('RFC 1035 §3.3, §4.1.3: resource records', () => {
     );
   });
 
-  test('the TTL is an unsigned 32-bit number', () => {
+  test('RFC 2181 §8: a TTL is 31 bits; 2^31 − 1 is read as it is', () => {
     const [record] = decodeMessage(
-      response([{ name: 'a', type: 'A', ttl: 0xfffffffe, data: '1.2.3.4' }]),
+      response([{ name: 'a', type: 'A', ttl: 2 ** 31 - 1, data: '1.2.3.4' }]),
     ).answers;
-    expect(record?.ttl).toBe(0xfffffffe);
+    expect(record?.ttl).toBe(2 ** 31 - 1);
   });
+
+  test.each([2 ** 31, 2 ** 32 - 2])(
+    'RFC 2181 §8: a TTL with the most significant bit set (%i) is read as zero',
+    (ttl) => {
+      // RFC 1035 says "signed" in §3.2.1 and "unsigned" in §4.1.3; RFC 2181 §8 settles it
+      const [record] = decodeMessage(
+        response([{ name: 'a', type: 'A', ttl, data: '1.2.3.4' }]),
+      ).answers;
+      expect(record?.ttl).toBe(0);
+    },
+  );
 
   test('A with an RDLENGTH other than 4 is refused', () => {
     const bytes = response([{ name: 'a', type: 'A', ttl: 1, data: '1.2.3.4' }]);
@@ -282,6 +293,14 @@ describe('RFC 1035 §4.1: input that is not a message is refused with a DnsForma
     const bytes = response([{ name: 'a', type: 'TXT', ttl: 1, data: ['hello'] }]);
     bytes.writeUInt16BE(200, bytes.length - 8);
     expect(refusal(bytes)).toBe('truncated');
+  });
+
+  test('truncated reports where the octets ran out: the offset just past the last one', () => {
+    // cut inside the question name: the reader needed octet 15, which is not there
+    const bytes = response([]).subarray(0, 15);
+    expect(() => decodeMessage(bytes)).toThrow(
+      expect.objectContaining({ reason: 'truncated', offset: 15 }),
+    );
   });
 
   test('the error says why and where', () => {

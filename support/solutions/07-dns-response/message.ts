@@ -90,6 +90,8 @@ const HEADER_OCTETS = 12;
 /** RFC 1035 §4.1.4: "The first two bits are ones": a pointer; "00" a label length. */
 const POINTER = 0b1100_0000;
 const MAX_NAME_OCTETS = 255;
+/** RFC 2181 §8: "a TTL value is an unsigned number, with a minimum value of 0, and a maximum value of 2147483647". */
+const MAX_TTL = 0x7fff_ffff;
 const CODE_TYPES = new Map<number, keyof typeof TYPE_CODES>(
   Object.entries(TYPE_CODES).map(([type, code]) => [code, type as keyof typeof TYPE_CODES]),
 );
@@ -181,7 +183,10 @@ function readRecord(reader: Reader): ResourceRecord {
   const name = readName(reader);
   const code = reader.u16();
   const klass = reader.u16();
-  const ttl = reader.u32();
+  // RFC 2181 §8: "Implementations should treat TTL values received with the most
+  // significant bit set as if the entire value received was zero."
+  const wireTtl = reader.u32();
+  const ttl = wireTtl > MAX_TTL ? 0 : wireTtl;
   const length = reader.u16();
   reader.need(length);
   const start = reader.offset;
