@@ -21,6 +21,12 @@ const ONE_CLIENT_MS = 200;
 const CLIENTS = 10;
 /** Ten clients served together take about as long as one; one after another, ten times as long. */
 const TOGETHER_RATIO = 3;
+/**
+ * A run between TOGETHER_RATIO and this was likely stalled by a loaded machine, and is tried
+ * again (twice at most); a server that serves one client after another takes about ten times
+ * one on every run, so no retry can pass it.
+ */
+const STALLED_RATIO = 6;
 /** libuv's clock counts whole milliseconds: a timer may seem to fire up to 1 ms early. */
 const CLOCK_SLACK_MS = 2;
 
@@ -190,6 +196,30 @@ describe(`RFC 5321 §4.5.3.1.4: a line is at most ${MAX_LINE_LENGTH} octets, CRL
     expect(await exchange(slow, `DELAY 0 ${message}${CRLF}`), slow.transcript()).toBe(ok(message));
   });
 
+  test(`a line of ${MAX_LINE_LENGTH - 1} octets, CR included, waits for its LF: it may still end in time`, async () => {
+    const slow = await openSlow();
+    const message = 'm'.repeat(MAX_LINE_LENGTH - `DELAY 0 ${CRLF}`.length);
+    await sendInPieces(slow, [`DELAY 0 ${message}\r`, '\n']);
+    expect(await replies(slow), slow.transcript()).toBe(ok(message));
+  });
+
+  test(`a line of ${MAX_LINE_LENGTH + 1} octets, LF included, gets "line too long", and the server closes`, async () => {
+    const slow = await openSlow();
+    const message = 'm'.repeat(MAX_LINE_LENGTH + 1 - `DELAY 0 ${CRLF}`.length);
+    await slow.send(`DELAY 0 ${message}${CRLF}DELAY 0 after${CRLF}`);
+    expect((await slow.takeRest()).toString('latin1'), slow.transcript()).toBe(
+      error('lineTooLong'),
+    );
+  });
+
+  test(`${MAX_LINE_LENGTH} octets with no LF get "line too long" at once: the LF could only come too late`, async () => {
+    const slow = await openSlow();
+    await slow.send(`DELAY 0 ${'m'.repeat(MAX_LINE_LENGTH - 'DELAY 0 '.length)}`);
+    expect((await slow.takeRest()).toString('latin1'), slow.transcript()).toBe(
+      error('lineTooLong'),
+    );
+  });
+
   test('a line that never ends gets "line too long" once it passes the limit, and the server closes', async () => {
     const slow = await openSlow();
     await slow.send(`DELAY 0 ${'m'.repeat(4 * MAX_LINE_LENGTH)}`);
@@ -206,13 +236,20 @@ describe('The event loop: a wait is a timer, not a blocked thread, so every clie
     expect(alone, `DELAY ${ONE_CLIENT_MS} was answered too soon`).toBeGreaterThanOrEqual(
       ONE_CLIENT_MS - CLOCK_SLACK_MS,
     );
-    const together = await timeTogether(port, CLIENTS, ONE_CLIENT_MS);
+    let together = await timeTogether(port, CLIENTS, ONE_CLIENT_MS);
+    for (
+      let retry = 0;
+      retry < 2 && together >= TOGETHER_RATIO * alone && together < STALLED_RATIO * alone;
+      retry += 1
+    ) {
+      together = Math.min(together, await timeTogether(port, CLIENTS, ONE_CLIENT_MS));
+    }
     expect(
       together,
       `${CLIENTS} clients took ${Math.round(together)} ms, one alone ${Math.round(alone)} ms: ` +
         'were they served one after another (a blocking sleep, one connection at a time)?',
     ).toBeLessThan(TOGETHER_RATIO * alone);
-  });
+  }, 15_000);
 
   test('a client that connects and never sends blocks no one', async () => {
     const server = createSlowServer();

@@ -118,8 +118,8 @@ export function serveLines(socket: net.Socket, answer: Answer): void {
   };
 
   // RFC 9112 §9.3.2 (pipelining): "A server MAY process a sequence of pipelined requests in
-  // parallel if they all have safe methods, but it MUST send the corresponding responses in the
-  // same order that the requests were received." One line at a time keeps that order, and keeps
+  // parallel if they all have safe methods (Section 9.2.1 of [HTTP]), but it MUST send the
+  // corresponding responses in the same order that the requests were received." One line at a time keeps that order, and keeps
   // one connection from holding more than one answer's worth of the server.
   const start = (line: string): void => {
     answering = true;
