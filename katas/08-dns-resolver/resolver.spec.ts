@@ -142,6 +142,14 @@ describe('RFC 1035 §4.2.1, §4.1.3: a query over UDP; the answer section comes 
     const answers = await ask(server, 'EXAMPLE.test', 'A');
     expect(addresses(answers).sort(), seenBy(server)).toEqual([...ADDRESSES].sort());
   });
+
+  test('RFC 4343 §3: a reply that spells the question in another case of A–Z is the reply', async () => {
+    // the server writes EXAMPLE.TEST in its question section: the same name, compared without case
+    const server = await serve({ respell: (name) => name.toUpperCase() });
+    const answers = await ask(server, NAME, 'A');
+    expect(addresses(answers).sort(), seenBy(server)).toEqual([...ADDRESSES].sort());
+    expect(server.seen, 'taken at once: no retry was needed').toHaveLength(1);
+  });
 });
 
 describe('RFC 5452 §9.2: the ID is unpredictable, or given', () => {

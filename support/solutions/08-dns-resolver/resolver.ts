@@ -118,10 +118,15 @@ function isReplyTo(reply: DnsMessage, id: number, name: string, type: RecordType
     reply.header.id === id &&
     question !== undefined &&
     others.length === 0 &&
-    question.name.toLowerCase() === name.replace(/\.$/, '').toLowerCase() &&
+    caseFolded(question.name) === caseFolded(name.replace(/\.$/, '')) &&
     question.type === TYPE_CODES[type] &&
     question.class === CLASS_IN
   );
+}
+
+/** RFC 4343 §3: only A to Z compare as a to z; every other octet compares exactly. */
+function caseFolded(name: string): string {
+  return name.replace(/[A-Z]/g, (letter) => letter.toLowerCase());
 }
 
 /** Reads a reply; a message decodeMessage rejects is no reply at all. */
