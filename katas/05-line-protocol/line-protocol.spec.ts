@@ -115,6 +115,17 @@ describe('The calc protocol: an error is a line "ERR " reason, and the session g
     );
   });
 
+  // The checks run in a fixed order, and the first that fails decides the reply.
+  test.each<[string, string, Reason]>([
+    ['POW 1', 'the command before the number of operands', 'unknownCommand'],
+    ['ADD x', 'the number of operands before their form', 'wrongOperandCount'],
+    ['DIV x 0', 'the form of the operands before division by zero', 'notAnInteger'],
+  ])('%j: %s', async (line, _, reason) => {
+    const calc = await openCalc();
+    const replies = await exchange(calc, `${line}\r\nADD 2 3\r\n`, 2);
+    expect(replies, calc.transcript()).toBe(error(reason) + result(5n));
+  });
+
   test('tokens are separated by exactly one SP: "ADD 2  3" has three operands', async () => {
     const calc = await openCalc();
     // Split at each SP: ['ADD', '2', '', '3'].
@@ -177,6 +188,22 @@ describe(`RFC 5321 §4.5.3.1.4: a command line is at most ${MAX_LINE_LENGTH} oct
   test('one octet more gets the line-too-long error, and the server closes', async () => {
     const calc = await openCalc();
     await calc.send(lineOf(MAX_LINE_LENGTH + 1));
+    expect(await calc.takeRest(), calc.transcript()).toEqual(Buffer.from(error('lineTooLong')));
+  });
+
+  test(`a ${MAX_LINE_LENGTH}-octet line whose LF arrives on its own is answered`, async () => {
+    const calc = await openCalc();
+    const line = lineOf(MAX_LINE_LENGTH);
+    const nines = BigInt('9'.repeat(MAX_LINE_LENGTH - 'ADD  2\r\n'.length));
+    await sendInPieces(calc, [line.slice(0, -1), '\n']);
+    expect((await calc.takeUntil('\n')).toString('latin1'), calc.transcript()).toBe(
+      result(nines + 2n),
+    );
+  });
+
+  test(`${MAX_LINE_LENGTH} octets with no LF among them are already too long: the LF would be one more`, async () => {
+    const calc = await openCalc();
+    await calc.send(`${lineOf(MAX_LINE_LENGTH).slice(0, -2)}99`);
     expect(await calc.takeRest(), calc.transcript()).toEqual(Buffer.from(error('lineTooLong')));
   });
 
