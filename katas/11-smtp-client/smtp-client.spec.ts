@@ -1,5 +1,6 @@
 import { simpleParser } from 'mailparser';
 import { describe, expect, test } from 'vitest';
+import { within } from '../../support/harness/index.ts';
 import {
   REFUSED_FOR_NOW,
   REFUSED_PERMANENTLY,
@@ -89,6 +90,13 @@ describe('RFC 5321 §3: a mail transaction, received by smtp-server', () => {
     expect(peer.received[0]?.data).toEqual(message);
   });
 
+  test('a string message goes out as UTF-8', async () => {
+    const peer = await startPeer();
+    const message = 'Subject: caf\u00e9\r\n\r\n\u20ac 5\r\n';
+    await sendMail(at(peer.port), ENVELOPE, message);
+    expect(peer.received[0]?.data).toEqual(Buffer.from(message, 'utf8'));
+  });
+
   test('a refused recipient among others: the rest get the mail, the refused one is reported', async () => {
     const peer = await startPeer();
     const to = ['bob@example.test', REFUSED_PERMANENTLY];
@@ -120,6 +128,17 @@ describe('RFC 5321 §4.2.1: a refusal is a clear error', () => {
     expect(peer.received).toEqual([]);
   });
 
+  test('every recipient refused: the error is the first refusal', async () => {
+    const peer = await startPeer();
+    await expect(
+      sendMail(
+        at(peer.port),
+        { from: ENVELOPE.from, to: [REFUSED_FOR_NOW, REFUSED_PERMANENTLY] },
+        MESSAGE,
+      ),
+    ).rejects.toMatchObject({ command: `RCPT TO:<${REFUSED_FOR_NOW}>`, reply: { code: 450 } });
+  });
+
   test('4yz is transient: permanent is false', async () => {
     const peer = await startPeer();
     await expect(
@@ -130,14 +149,15 @@ describe('RFC 5321 §4.2.1: a refusal is a clear error', () => {
     });
   });
 
-  test('503 (bad sequence) to DATA: the error, then QUIT before closing', async () => {
+  test('§3.3: 503 (bad sequence) to DATA: the error, no message data, then QUIT', async () => {
     const script = [...HAPPY.slice(0, 4), '503 5.5.1 Error: need RCPT command\r\n', '221 Bye\r\n'];
     const server = await startScripted(script);
     await expect(sendMail(at(server.port), ENVELOPE, MESSAGE)).rejects.toMatchObject({
       command: 'DATA',
       reply: { code: 503 },
     });
-    expect(server.commands.at(-1)).toBe('QUIT');
+    // "message data MUST NOT be sent unless a 354 reply is received"
+    expect(server.commands.slice(-2)).toEqual(['DATA', 'QUIT']);
   });
 
   test('a 554 greeting: no service, a clear error', async () => {
@@ -155,8 +175,50 @@ describe('RFC 5321 §4.2.1: a refusal is a clear error', () => {
       '250 mx.example.test\r\n',
       ...rest,
     ]);
+    await sendMail(at(server.port), ENVELOPE, MESSAGE, { clientName: 'client.example.test' });
+    expect(server.commands.slice(0, 2)).toEqual([
+      'EHLO client.example.test',
+      'HELO client.example.test',
+    ]);
+  });
+
+  test('§3.2: a transient 4yz to EHLO is no reason for HELO: the refusal is the error', async () => {
+    const server = await startScripted([
+      HAPPY[0] ?? '',
+      '421 mx.example.test Service not available, closing transmission channel\r\n',
+      '221 Bye\r\n',
+    ]);
+    await expect(sendMail(at(server.port), ENVELOPE, MESSAGE)).rejects.toMatchObject({
+      permanent: false,
+      reply: { code: 421 },
+    });
+    expect(server.commands.filter((c) => c.startsWith('HELO'))).toEqual([]);
+  });
+});
+
+describe('RFC 5321 §4.1.1.1, §4.1.3: EHLO names the client', () => {
+  test('without a clientName, EHLO gives the address literal of the local address: [127.0.0.1]', async () => {
+    const server = await startScripted(HAPPY);
     await sendMail(at(server.port), ENVELOPE, MESSAGE);
-    expect(server.commands.slice(0, 2)).toEqual(['EHLO localhost', 'HELO localhost']);
+    expect(server.commands[0]).toBe('EHLO [127.0.0.1]');
+  });
+
+  test('over IPv6 the address literal is tagged: [IPv6:::1]', async () => {
+    const server = await startScripted(HAPPY, Number.POSITIVE_INFINITY, { host: '::1' });
+    await sendMail({ host: '::1', port: server.port }, ENVELOPE, MESSAGE);
+    expect(server.commands[0]).toBe('EHLO [IPv6:::1]');
+  });
+});
+
+describe('RFC 5321 §4.3.2: RCPT succeeds with 250 or 251', () => {
+  test('251 (user not local; will forward) accepts the recipient, and the mail is sent', async () => {
+    const script = HAPPY.map((reply, i) =>
+      i === 3 ? '251 User not local; will forward to <bob@elsewhere.test>\r\n' : reply,
+    );
+    const server = await startScripted(script);
+    const delivery = await sendMail(at(server.port), ENVELOPE, MESSAGE);
+    expect(delivery).toMatchObject({ accepted: ['bob@example.test'], rejected: [] });
+    expect(server.commands).toContain('.');
   });
 });
 
@@ -211,6 +273,21 @@ describe('RFC 5321 §4.2: replies, read from a byte stream', () => {
       sendMail(at(server.port), ENVELOPE, MESSAGE, { timeoutMs: 200 }),
     ).rejects.toMatchObject({
       reason: 'timeout',
+    });
+  });
+
+  test('after a timeout the client closes its connection: no socket left open', async () => {
+    const server = await startScripted([HAPPY[0] ?? '']);
+    await sendMail(at(server.port), ENVELOPE, MESSAGE, { timeoutMs: 200 }).catch(() => {});
+    await within(server.closed, 'the client never closed its connection after the timeout');
+  });
+
+  test('a server that closes the connection instead of replying: a "closed" error', async () => {
+    const server = await startScripted([HAPPY[0] ?? ''], Number.POSITIVE_INFINITY, {
+      hangUp: true,
+    });
+    await expect(sendMail(at(server.port), ENVELOPE, MESSAGE)).rejects.toMatchObject({
+      reason: 'closed',
     });
   });
 });

@@ -17,7 +17,10 @@ export interface Envelope {
 }
 
 export interface SendOptions {
-  /** The domain this client names in EHLO (RFC 5321 §4.1.1.1). */
+  /**
+   * The domain this client names in EHLO (RFC 5321 §4.1.1.1); by default the address
+   * literal of the connection's local address, such as `[127.0.0.1]` (§4.1.3).
+   */
   readonly clientName?: string;
   /** How long to wait for each reply, in milliseconds. */
   readonly timeoutMs?: number;

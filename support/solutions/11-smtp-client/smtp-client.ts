@@ -16,7 +16,10 @@ export interface Envelope {
 }
 
 export interface SendOptions {
-  /** The domain this client names in EHLO (RFC 5321 §4.1.1.1). */
+  /**
+   * The domain this client names in EHLO (RFC 5321 §4.1.1.1); by default the address
+   * literal of the connection's local address, such as `[127.0.0.1]` (§4.1.3).
+   */
   readonly clientName?: string;
   /** How long to wait for each reply, in milliseconds. */
   readonly timeoutMs?: number;
@@ -123,7 +126,7 @@ export async function sendMail(
     // §4.3.2: the greeting is 220 (or 554: no service)
     const greeting = await replies.next();
     if (greeting.code !== 220) throw new SmtpReplyError('(connection)', greeting);
-    const name = options.clientName ?? 'localhost';
+    const name = options.clientName ?? addressLiteral(socket);
     try {
       await command(`EHLO ${name}`, [250]);
     } catch (error) {
@@ -158,6 +161,16 @@ export async function sendMail(
     socket.destroy();
     throw error;
   }
+}
+
+/**
+ * §4.1.1.1: without a fully-qualified domain name, EHLO names the client by "an address
+ * literal (see Section 4.1.3)": `[127.0.0.1]`, `[IPv6:::1]` (§4.1.3), here the literal of
+ * the local address of the connection, the one the server sees.
+ */
+function addressLiteral(socket: net.Socket): string {
+  const address = socket.localAddress ?? '';
+  return net.isIPv6(address) ? `[IPv6:${address}]` : `[${address}]`;
 }
 
 /** §4.1.1.10: QUIT, 221, and the connection closes. */
