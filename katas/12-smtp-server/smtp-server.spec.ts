@@ -6,6 +6,7 @@ import { Conversation, listen } from '../../support/harness/index.ts';
 import {
   createSmtpServer,
   MAX_COMMAND_LINE,
+  MAX_RECIPIENTS,
   type Mail,
   type SmtpServerOptions,
 } from './smtp-server.ts';
@@ -199,10 +200,35 @@ describe('RFC 5321 §4.1, §4.3.2: the dialogue, over a raw socket', () => {
     expect(await say(smtp, 'NOOP'), smtp.transcript()).toBe(250);
   });
 
-  test(`§4.5.3.1.4: a command line over ${MAX_COMMAND_LINE} octets: 500`, async () => {
+  test('§4.3.2: DATA takes no argument: "DATA x" is 501', async () => {
+    const server = await start();
+    const smtp = await transaction(server.port, 'a@example.test', ['b@example.test']);
+    expect(await say(smtp, 'DATA x'), smtp.transcript()).toBe(501);
+    expect(await say(smtp, 'DATA'), smtp.transcript()).toBe(354);
+  });
+
+  test(`§4.5.3.1.4: a command line of ${MAX_COMMAND_LINE} octets, CRLF included, is a command`, async () => {
     const server = await start();
     const smtp = await open(server.port);
-    expect(await say(smtp, `EHLO ${'c'.repeat(MAX_COMMAND_LINE)}`), smtp.transcript()).toBe(500);
+    const line = `NOOP ${'x'.repeat(MAX_COMMAND_LINE - 'NOOP \r\n'.length)}`;
+    expect(await say(smtp, line), smtp.transcript()).toBe(250);
+  });
+
+  test(`§4.5.3.1.4: a command line of ${MAX_COMMAND_LINE + 1} octets: 500; the session goes on`, async () => {
+    const server = await start();
+    const smtp = await open(server.port);
+    const line = `NOOP ${'x'.repeat(MAX_COMMAND_LINE + 1 - 'NOOP \r\n'.length)}`;
+    expect(await say(smtp, line), smtp.transcript()).toBe(500);
+    expect(await say(smtp, 'NOOP'), smtp.transcript()).toBe(250);
+  });
+
+  test('a command line that never ends: 500 without waiting for its CRLF; its rest is not a command', async () => {
+    const server = await start();
+    const smtp = await open(server.port);
+    await smtp.send(`NOOP ${'x'.repeat(2 * MAX_COMMAND_LINE)}`);
+    expect((await reply(smtp)).slice(0, 3), smtp.transcript()).toBe('500');
+    // the line ends at last; its tail is dropped, and the next command is answered
+    expect(await say(smtp, 'FROB\r\nNOOP'), smtp.transcript()).toBe(250);
   });
 
   test('§4.5.2: DATA, 354, the dot-stuffed lines, "." ends it, 250; leading dots removed', async () => {
@@ -231,7 +257,7 @@ describe('RFC 5321 §4.1, §4.3.2: the dialogue, over a raw socket', () => {
     );
   });
 
-  test('VRFY: 252 (RFC 5321 §3.5.3: no address harvesting)', async () => {
+  test('VRFY: 252 (RFC 5321 §3.5.3, §7.3: no address harvesting)', async () => {
     const server = await start();
     const smtp = await open(server.port);
     expect(await say(smtp, 'VRFY bob'), smtp.transcript()).toBe(252);
@@ -261,5 +287,151 @@ describe('RFC 5321 §4.1, §4.3.2: the dialogue, over a raw socket', () => {
     const smtp = await open(server.port);
     for (const octet of 'EHLO c\r\n') await smtp.send(octet);
     expect((await reply(smtp)).slice(0, 3), smtp.transcript()).toBe('250');
+  });
+});
+
+/** Greets and opens a transaction for `to`; returns the conversation. */
+async function transaction(port: number, from: string, to: readonly string[]) {
+  const smtp = await open(port);
+  await say(smtp, 'EHLO c');
+  expect(await say(smtp, `MAIL FROM:<${from}>`), smtp.transcript()).toBe(250);
+  for (const rcpt of to) expect(await say(smtp, `RCPT TO:<${rcpt}>`), smtp.transcript()).toBe(250);
+  return smtp;
+}
+
+/** The codes of every reply the server sent up to its close. */
+function codesOf(replies: Buffer): number[] {
+  return replies
+    .toString('latin1')
+    .split('\r\n')
+    .filter((l) => /^\d{3}( |$)/.test(l))
+    .map((l) => Number(l.slice(0, 3)));
+}
+
+describe('RFC 5321 §4.1.1.5, §4.1.4: RSET, a new EHLO and a finished message clear the envelope', () => {
+  test('RSET: the next transaction has only its own sender and recipients', async () => {
+    const server = await start();
+    const smtp = await transaction(server.port, 'old@example.test', ['old@example.test']);
+    expect(await say(smtp, 'RSET'), smtp.transcript()).toBe(250);
+    expect(await say(smtp, 'MAIL FROM:<new@example.test>'), smtp.transcript()).toBe(250);
+    expect(await say(smtp, 'RCPT TO:<bob@example.test>'), smtp.transcript()).toBe(250);
+    expect(await say(smtp, 'DATA'), smtp.transcript()).toBe(354);
+    expect(await say(smtp, 'Subject: x\r\n.'), smtp.transcript()).toBe(250);
+    expect(server.mails.map((m) => [m.from, m.to])).toEqual([
+      ['new@example.test', ['bob@example.test']],
+    ]);
+  });
+
+  test('a second EHLO inside a transaction resets it "exactly as if a RSET command had been issued"', async () => {
+    const server = await start();
+    const smtp = await transaction(server.port, 'old@example.test', ['old@example.test']);
+    expect(await say(smtp, 'EHLO c'), smtp.transcript()).toBe(250);
+    expect(await say(smtp, 'DATA'), smtp.transcript()).toBe(503);
+    expect(await say(smtp, 'MAIL FROM:<new@example.test>'), smtp.transcript()).toBe(250);
+  });
+
+  test('after a message, the next transaction on the connection starts with no recipients', async () => {
+    const server = await start();
+    const smtp = await transaction(server.port, 'a@example.test', ['first@example.test']);
+    await say(smtp, 'DATA');
+    expect(await say(smtp, 'one\r\n.'), smtp.transcript()).toBe(250);
+    expect(await say(smtp, 'MAIL FROM:<a@example.test>'), smtp.transcript()).toBe(250);
+    expect(await say(smtp, 'RCPT TO:<second@example.test>'), smtp.transcript()).toBe(250);
+    await say(smtp, 'DATA');
+    expect(await say(smtp, 'two\r\n.'), smtp.transcript()).toBe(250);
+    expect(server.mails.map((m) => m.to)).toEqual([
+      ['first@example.test'],
+      ['second@example.test'],
+    ]);
+  });
+});
+
+describe('RFC 5321 §4.1.2, §4.5.5: Reverse-path = Path / "<>"', () => {
+  test('MAIL FROM:<> (the null reverse-path of a bounce) is accepted; the mail has from ""', async () => {
+    const server = await start();
+    const smtp = await transaction(server.port, '', ['bob@example.test']);
+    await say(smtp, 'DATA');
+    expect(await say(smtp, 'Subject: bounce\r\n.'), smtp.transcript()).toBe(250);
+    expect(server.mails.map((m) => m.from)).toEqual(['']);
+  });
+
+  test('RCPT TO:<> is no forward-path: 501', async () => {
+    const server = await start();
+    const smtp = await transaction(server.port, 'a@example.test', []);
+    expect(await say(smtp, 'RCPT TO:<>'), smtp.transcript()).toBe(501);
+  });
+});
+
+describe('RFC 5321 §4.5.3.1.8, §4.5.3.1.10: a limit of 100 recipients, over it 452', () => {
+  const hundred = Array.from({ length: MAX_RECIPIENTS }, (_, i) => `r${i}@example.test`);
+
+  test(`RCPT number ${MAX_RECIPIENTS + 1}: 452, and the ${MAX_RECIPIENTS} before it are kept`, async () => {
+    const server = await start();
+    const smtp = await transaction(server.port, 'a@example.test', hundred);
+    expect(await say(smtp, 'RCPT TO:<one-too-many@example.test>'), smtp.transcript()).toBe(452);
+    expect(await say(smtp, 'DATA'), smtp.transcript()).toBe(354);
+    expect(await say(smtp, 'x\r\n.'), smtp.transcript()).toBe(250);
+    expect(server.mails[0]?.to).toEqual(hundred);
+  });
+});
+
+describe('RFC 1870 §4, §5; RFC 5321 §4.5.3.1.9: the size limit, 552', () => {
+  const LIMIT = 100;
+
+  test('MAIL FROM with SIZE= above the limit: 552, and no transaction is open', async () => {
+    const server = await start({ maxSize: LIMIT });
+    const smtp = await open(server.port);
+    await say(smtp, 'EHLO c');
+    expect(await say(smtp, `MAIL FROM:<a@example.test> SIZE=${LIMIT + 1}`), smtp.transcript()).toBe(
+      552,
+    );
+    expect(await say(smtp, 'RCPT TO:<b@example.test>'), smtp.transcript()).toBe(503);
+  });
+
+  test('MAIL FROM with SIZE= at the limit: 250', async () => {
+    const server = await start({ maxSize: LIMIT });
+    const smtp = await open(server.port);
+    await say(smtp, 'EHLO c');
+    expect(await say(smtp, `MAIL FROM:<a@example.test> SIZE=${LIMIT}`), smtp.transcript()).toBe(
+      250,
+    );
+  });
+
+  // RFC 1870 §5: the size counts CRLFs, "but not the SMTP DATA command's terminating dot or
+  // doubled quoting dots"
+  const line = '.abc\r\n'; // 6 octets, sent stuffed as "..abc"
+  const message = (octets: number) =>
+    `${line.repeat(Math.floor(octets / line.length))}${'y'.repeat(octets % line.length)}`;
+
+  test('a message of exactly the limit, counted without the stuffing dots, is accepted', async () => {
+    const server = await start({ maxSize: LIMIT });
+    const smtp = await transaction(server.port, 'a@example.test', ['b@example.test']);
+    await say(smtp, 'DATA');
+    const data = `${message(LIMIT - 2)}\r\n`;
+    expect(data.length).toBe(LIMIT);
+    expect(await say(smtp, `${data.replace(/^\./gm, '..')}.`), smtp.transcript()).toBe(250);
+    expect(server.mails[0]?.data.toString('latin1')).toBe(data);
+  });
+
+  test('one octet more: 552, and nothing handed over', async () => {
+    const server = await start({ maxSize: LIMIT });
+    const smtp = await transaction(server.port, 'a@example.test', ['b@example.test']);
+    await say(smtp, 'DATA');
+    const data = `${message(LIMIT - 1)}\r\n`;
+    expect(await say(smtp, `${data.replace(/^\./gm, '..')}.`), smtp.transcript()).toBe(552);
+    expect(server.mails).toEqual([]);
+  });
+
+  test('a message over the limit is read to its "." before the 552: its lines are never commands', async () => {
+    const server = await start({ maxSize: LIMIT });
+    const smtp = await transaction(server.port, 'a@example.test', ['b@example.test']);
+    expect(await say(smtp, 'DATA'), smtp.transcript()).toBe(354);
+    const commandsInData = ['NOOP', 'RSET', 'MAIL FROM:<evil@example.test>', 'QUIT'];
+    await smtp.send(
+      `${'x'.repeat(2 * LIMIT)}\r\n${commandsInData.join('\r\n')}\r\n.\r\nNOOP\r\nQUIT\r\n`,
+    );
+    // one reply to the data (552), then NOOP's 250 and QUIT's 221: nothing for the lines inside
+    expect(codesOf(await smtp.takeRest()), smtp.transcript()).toEqual([552, 250, 221]);
+    expect(server.mails).toEqual([]);
   });
 });

@@ -48,6 +48,7 @@ export const REPLIES = {
 } as const;
 
 const CRLF = '\r\n';
+const LF = '\n';
 /** RFC 5321 §4.1.2 and §3.3: MAIL FROM:<reverse-path> [SP parameters], RCPT TO:<forward-path> */
 const MAIL_FROM = /^MAIL FROM:<([^<>\s]*)>((?: [^ ]+)*)$/i;
 const RCPT_TO = /^RCPT TO:<([^<>\s]+)>((?: [^ ]+)*)$/i;
@@ -91,6 +92,8 @@ class Session {
   private to: string[] = [];
   private data: string[] | undefined;
   private dataSize = 0;
+  /** Octets of an over-long line were dropped; the next CRLF ends that line. */
+  private overflowed = false;
   /** Lines are handled one after another, even while onMail is still deciding. */
   private queue: Promise<void> = Promise.resolve();
 
@@ -102,21 +105,36 @@ class Session {
   ) {}
 
   receive(text: string): void {
+    this.queue = this.queue.then(() => this.consume(text));
+  }
+
+  /** Cuts lines in order, each handled before the next is looked at (onMail may take a while). */
+  private async consume(text: string): Promise<void> {
     this.buffered += text;
     // RFC 5321 §2.3.8: lines end with CRLF; a bare LF is not a line end (SMTP smuggling)
     for (let end = this.buffered.indexOf(CRLF); end !== -1; end = this.buffered.indexOf(CRLF)) {
       const line = this.buffered.slice(0, end);
       this.buffered = this.buffered.slice(end + CRLF.length);
-      this.queue = this.queue.then(() => this.line(line));
+      // the rest of a line that was already answered (or counted) as too long
+      if (this.overflowed) this.overflowed = false;
+      else await this.line(line);
     }
-    // a line that never ends is not buffered without bound: past the largest message, close
-    if (this.buffered.length > this.maxSize + MAX_COMMAND_LINE) {
-      this.buffered = '';
-      this.queue = this.queue.then(() => {
-        this.reply(REPLIES.lineTooLong);
-        this.socket.end();
-      });
-    }
+    // a line with no CRLF yet is not buffered without bound
+    if (this.buffered.length > this.lineBound()) this.overflow();
+  }
+
+  /** §4.5.3.1.4: a command line holds at most 510 octets and CR; data, up to the size limit. */
+  private lineBound(): number {
+    return this.data === undefined ? MAX_COMMAND_LINE - LF.length : this.maxSize;
+  }
+
+  /** Answers a command line that is already too long, or spoils a message that is. */
+  private overflow(): void {
+    if (this.data !== undefined) this.dataSize = this.maxSize + 1;
+    else if (!this.overflowed) this.reply(REPLIES.lineTooLong);
+    this.overflowed = true;
+    // keep a final CR: with the next LF it ends the line
+    this.buffered = this.buffered.endsWith('\r') ? '\r' : '';
   }
 
   private reply(text: string): void {
