@@ -101,6 +101,42 @@ describe('RFC 1035 §6: answers from the zone, read by c-ares (dns.Resolver)', (
     ]);
   });
 
+  test('RFC 4343 §3: only A–Z fold; É (0xC9) is not é (0xE9), so caf\u00c9.test is not café.test', () => {
+    // kata 07 reads each octet of a label as one character: 0xE9 is "\u00e9" (é)
+    const zone: Zone = { 'caf\u00e9.test': { A: ['192.0.2.9'] } };
+    const query = (name: number[]) =>
+      Uint8Array.from([
+        0,
+        9,
+        0,
+        0,
+        0,
+        1,
+        0,
+        0,
+        0,
+        0,
+        0,
+        0,
+        4,
+        ...name,
+        4,
+        ...Buffer.from('test'),
+        0,
+        0,
+        1,
+        0,
+        1,
+      ]);
+    const upperAscii = answerQuery(query([0x43, 0x41, 0x46, 0xe9]), zone); // CAFé: A–Z fold
+    expect(decoded(upperAscii), seen(upperAscii)).toMatchObject({
+      rcode: 'NOERROR',
+      answers: [{ type: 'A', data: '192.0.2.9' }],
+    });
+    const upperAccent = answerQuery(query([0x63, 0x61, 0x66, 0xc9]), zone); // cafÉ: É stays É
+    expect(decoded(upperAccent), seen(upperAccent)).toMatchObject({ rcode: 'NXDOMAIN' });
+  });
+
   test('a name the zone does not hold: NXDOMAIN, which c-ares reports as ENOTFOUND', async () => {
     const port = await serve(ZONE);
     await expect(resolverFor(port).resolve4('nowhere.test')).rejects.toMatchObject({
