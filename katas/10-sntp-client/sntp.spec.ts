@@ -101,7 +101,8 @@ describe('RFC 4330 §5, RFC 5905 §7.3: replies a client must not use', () => {
     expect(refusal(reply({ ...ok, first: (4 << 3) | 5 }))).toBe('not-a-server-reply');
   });
 
-  test('version 0 or above 4', () => {
+  test("RFC 4330 §5, RFC 5905 §14: the server copies the request's version (4); 3, 0 and 5 are refused", () => {
+    expect(refusal(reply({ ...ok, first: (3 << 3) | 4 }))).toBe('bad-version');
     expect(refusal(reply({ ...ok, first: (0 << 3) | 4 }))).toBe('bad-version');
     expect(refusal(reply({ ...ok, first: (5 << 3) | 4 }))).toBe('bad-version');
   });
@@ -109,6 +110,12 @@ describe('RFC 4330 §5, RFC 5905 §7.3: replies a client must not use', () => {
   test("§7.4: stratum 0 is a Kiss-o'-Death; the error carries the kiss code", () => {
     expect(refusal(reply({ ...ok, stratum: 0, refid: 'RATE' }))).toBe('kiss-of-death');
     expect(() => parseSntpReply(reply({ ...ok, stratum: 0, refid: 'DENY' }), 0)).toThrow(/DENY/);
+  });
+
+  test("§7.4: a Kiss-o'-Death with leap indicator 3 (as real ones often carry) still gives its kiss code", () => {
+    const kiss = reply({ ...ok, first: (3 << 6) | (4 << 3) | 4, stratum: 0, refid: 'RATE' });
+    expect(refusal(kiss)).toBe('kiss-of-death');
+    expect(() => parseSntpReply(kiss, 0)).toThrow(/RATE/);
   });
 
   test('leap indicator 3: the server is not synchronized', () => {
@@ -148,16 +155,22 @@ describe('RFC 4330: against the ntp-time server, with a known skew', () => {
   });
 
   test('only bogus replies: a timeout error', async () => {
+    let bogusSent = 0;
     const port = await startSntpServer({
       skewMs: 0,
       tamper: (_request, genuine) => {
-        genuine.writeUInt32BE(genuine.readUInt32BE(28) ^ 1, 28);
+        // the last bit of the Origin Timestamp's fraction flipped; >>> 0 keeps it an unsigned 32-bit number
+        genuine.writeUInt32BE((genuine.readUInt32BE(28) ^ 1) >>> 0, 28);
+        bogusSent += 1;
         return [genuine];
       },
     });
-    await expect(queryTime({ host: '127.0.0.1', port }, { timeoutMs: 200 })).rejects.toThrow(
-      SntpError,
+    const error = await queryTime({ host: '127.0.0.1', port }, { timeoutMs: 200 }).catch(
+      (caught: unknown) => caught,
     );
+    expect(bogusSent, 'the fixture never sent the bogus reply').toBe(1);
+    expect(error).toBeInstanceOf(SntpError);
+    expect((error as SntpError).reason).toBe('timeout');
   });
 
   test("a Kiss-o'-Death from the server is an error with its code", async () => {

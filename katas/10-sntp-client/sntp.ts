@@ -39,7 +39,8 @@ export interface SntpServer {
 export const REASONS = {
   'wrong-length': `an NTP packet is at least ${PACKET_OCTETS} octets (RFC 5905 §7.3)`,
   'not-a-server-reply': 'a reply to a client request is in mode 4, server (RFC 4330 §5)',
-  'bad-version': 'the version is 1 to 4 (RFC 4330 §5)',
+  'bad-version':
+    "a server copies the request's version, 4, into its reply (RFC 4330 §5, RFC 5905 §14)",
   'kiss-of-death': 'stratum 0: the server sent a kiss code instead of the time (RFC 5905 §7.4)',
   unsynchronized: 'leap indicator 3: the server clock is not synchronized (RFC 5905 §7.3)',
   'no-transmit-time': 'the transmit timestamp is zero (RFC 4330 §5)',

@@ -43,7 +43,8 @@ export interface SntpServer {
 export const REASONS = {
   'wrong-length': `an NTP packet is at least ${PACKET_OCTETS} octets (RFC 5905 §7.3)`,
   'not-a-server-reply': 'a reply to a client request is in mode 4, server (RFC 4330 §5)',
-  'bad-version': 'the version is 1 to 4 (RFC 4330 §5)',
+  'bad-version':
+    "a server copies the request's version, 4, into its reply (RFC 4330 §5, RFC 5905 §14)",
   'kiss-of-death': 'stratum 0: the server sent a kiss code instead of the time (RFC 5905 §7.4)',
   unsynchronized: 'leap indicator 3: the server clock is not synchronized (RFC 5905 §7.3)',
   'no-transmit-time': 'the transmit timestamp is zero (RFC 4330 §5)',
@@ -125,7 +126,9 @@ export function parseSntpReply(bytes: Uint8Array, t4: number): ClockSample {
   const mode = first & 0b111;
   const stratum = view.getUint8(1);
   if (mode !== MODE_SERVER) throw new SntpError('not-a-server-reply', `mode ${mode}`);
-  if (version < 1 || version > 4) throw new SntpError('bad-version', String(version));
+  // RFC 4330 §5: the reply's VN is "copied from request"; RFC 5905 §14: x.version <-- r.version
+  if (version !== VERSION) throw new SntpError('bad-version', String(version));
+  // Stratum before LI: a Kiss-o'-Death often carries LI 3 too, and its kiss code must not be lost.
   // RFC 5905 §7.4: "If the Stratum field is 0, which implies unspecified or invalid, the
   // Reference Identifier field can be used to convey messages useful for status reporting"
   if (stratum === 0) {
