@@ -159,6 +159,19 @@ describe('RFC 3986 §3.2.2: host = IP-literal / IPv4address / reg-name', () => {
     },
   );
 
+  test('a last label that only starts with a digit is a name: a.1b is a reg-name', () => {
+    expect(new URL('http://a.1b/').hostname).toBe('a.1b');
+    expect(splitUrl('http://a.1b/')).toMatchObject({ host: 'a.1b', hostKind: 'reg-name' });
+  });
+
+  test.each(['a.0x1', 'a.0x7f', 'a.0X', 'a.1.'])(
+    '%s ends in a number (0x and hex digits, or digits before a final dot), as WHATWG URL reads it',
+    (host) => {
+      expect(() => new URL(`http://${host}/`)).toThrow();
+      expect(reasonFor(`http://${host}/`)).toBe('ambiguous-ipv4');
+    },
+  );
+
   test('a name outside the reg-name grammar is rejected, non-ASCII included (IDNA is not this kata)', () => {
     expect(reasonFor('http://exa mple.com/')).toBe('invalid-character');
     expect(reasonFor('http://a<b.com/')).toBe('invalid-character');
@@ -205,10 +218,26 @@ describe('RFC 3986 §2: characters outside a component\'s grammar are rejected, 
   test('§2.1: a "%" not followed by two hexadecimal digits', () => {
     expect(reasonFor('http://h/100%')).toBe('invalid-percent-encoding');
     expect(reasonFor('http://h/?q=%zz')).toBe('invalid-percent-encoding');
+    expect(reasonFor('http://h/%a')).toBe('invalid-percent-encoding');
+    expect(reasonFor('http://h/%az')).toBe('invalid-percent-encoding');
   });
 
   test('the error names the input and the reason', () => {
     expect(() => splitUrl('http://h/a b')).toThrow(/"http:\/\/h\/a b".*invalid-character/);
+  });
+});
+
+describe('the reason is that of the first component, left to right, that breaks its rule', () => {
+  test.each([
+    ['the scheme before the authority', '1http://:8080/', 'invalid-character'],
+    ['userinfo before the host', 'http://a b@/', 'invalid-character'],
+    ['the host before the port', 'http://010.0.0.1:x/', 'ambiguous-ipv4'],
+    ['the authority before the path', 'http://:8080/a b', 'empty-host'],
+    ['the port before the path', 'http://h:99999/%zz', 'port-out-of-range'],
+    ['the path before the query', 'http://h/%zz?a b', 'invalid-percent-encoding'],
+    ['the query before the fragment', 'http://h/?a b#%zz', 'invalid-character'],
+  ])('%s: %s is %s', (_order, text, reason) => {
+    expect(reasonFor(text)).toBe(reason);
   });
 });
 
@@ -228,6 +257,18 @@ describe('RFC 3986 §5.2.4: remove_dot_segments', () => {
   test('a trailing "." or ".." leaves the path ending in "/"', () => {
     expect(removeDotSegments('/a/b/.')).toBe('/a/b/');
     expect(removeDotSegments('/a/b/..')).toBe('/a/');
+  });
+
+  test('step A: a leading "../" or "./" is removed from a relative path', () => {
+    expect(removeDotSegments('../a/b')).toBe('a/b');
+    expect(removeDotSegments('./a/b')).toBe('a/b');
+    expect(removeDotSegments('.././a')).toBe('a');
+  });
+
+  test('step D: a path that is only "." or ".." becomes empty', () => {
+    expect(removeDotSegments('.')).toBe('');
+    expect(removeDotSegments('..')).toBe('');
+    expect(removeDotSegments('a/..')).toBe('/');
   });
 
   test('segments that only start or end with dots are names, not dot segments', () => {

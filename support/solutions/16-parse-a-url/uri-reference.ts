@@ -115,10 +115,12 @@ export function splitUrl(text: string): UrlParts {
   if (lowerScheme !== 'http' && lowerScheme !== 'https') throw reject('unsupported-scheme');
   // RFC 9110 §4.2.1: http-URI = "http" "://" authority path-abempty [ "?" query ]
   if (authority === undefined) throw reject('missing-authority');
+  // the components are checked left to right, as written: the first one that breaks its
+  // grammar gives the reason
+  const { userinfo, host, hostKind, port } = splitAuthority(authority, lowerScheme, reject);
   checkComponent(path, PATH, reject);
   if (query !== undefined) checkComponent(query, QUERY_OR_FRAGMENT, reject);
   if (fragment !== undefined) checkComponent(fragment, QUERY_OR_FRAGMENT, reject);
-  const { userinfo, host, hostKind, port } = splitAuthority(authority, lowerScheme, reject);
   return {
     scheme: lowerScheme,
     userinfo,
