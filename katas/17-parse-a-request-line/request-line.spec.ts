@@ -55,6 +55,10 @@ describe('RFC 9112 §3: request-line = method SP request-target SP HTTP-version'
     expect(refusal('GET /')).toEqual({ status: 400, reason: 'bad-whitespace' });
   });
 
+  test('two SPs in a row where the target should be: 400 for the whitespace, not the target', () => {
+    expect(refusal('GET  HTTP/1.1')).toEqual({ status: 400, reason: 'bad-whitespace' });
+  });
+
   test('a space inside the request-target: 400', () => {
     expect(refusal('GET /a b HTTP/1.1')).toEqual({ status: 400, reason: 'bad-whitespace' });
   });
@@ -138,7 +142,19 @@ describe('RFC 9112 §3.2.1: origin-form = absolute-path [ "?" query ]', () => {
   });
 
   test('characters RFC 3986 does not allow in a path are 400, where llhttp accepts them', () => {
-    for (const target of ['/"', '/<', '/{', '/|', '/\\', '/^', '/`', '/%zz']) {
+    for (const target of [
+      '/"',
+      '/<',
+      '/{',
+      '/|',
+      '/\\',
+      '/^',
+      '/`',
+      '/%zz',
+      '/%a',
+      '/?%a',
+      '/?<',
+    ]) {
       expect(refusal(`GET ${target} HTTP/1.1`), target).toEqual({
         status: 400,
         reason: 'bad-target',
@@ -206,6 +222,13 @@ describe('RFC 9112 §3.2.3: authority-form = uri-host ":" port, for CONNECT only
     expect(refusal('CONNECT u@example.com:443 HTTP/1.1')).toMatchObject({ status: 400 });
   });
 
+  test('authority-form is a host and a port and nothing after: example.com:443/x is 400', () => {
+    expect(refusal('CONNECT example.com:443/x HTTP/1.1')).toEqual({
+      status: 400,
+      reason: 'bad-target',
+    });
+  });
+
   test('authority-form with another method: 400', () => {
     expect(refusal('GET example.com:443 HTTP/1.1')).toEqual({
       status: 400,
@@ -223,5 +246,21 @@ describe('RFC 9112 §3.2.4: asterisk-form = "*", for a server-wide OPTIONS only'
     const peer = await startLlhttp();
     expect(await peer.read('GET * HTTP/1.1')).toMatchObject({ accepted: true });
     expect(refusal('GET * HTTP/1.1')).toEqual({ status: 400, reason: 'wrong-target-form' });
+  });
+});
+
+describe('Which error: the rules are checked in one order, the first broken one answers', () => {
+  const long = 'a'.repeat(MAX_TARGET_LENGTH);
+  test.each([
+    ['a bare CR before the whitespace', 'GET  /\r HTTP/1.1', 400, 'bare-cr'],
+    ['the whitespace before the method', 'GE(T  / HTTP/1.1', 400, 'bad-whitespace'],
+    ['the method token before the version', 'GE(T / http/1.1', 400, 'bad-method'],
+    ['the version syntax before the length', `GET /${long} http/1.1`, 400, 'bad-version'],
+    ['the length before the target form', `GET /"${long} HTTP/1.1`, 414, 'target-too-long'],
+    ['the target form before the major version', 'GET /a#b HTTP/2.0', 400, 'bad-target'],
+    ['the major version before the method', 'BREW / HTTP/2.0', 505, 'unsupported-version'],
+    ['a known method before its target form', 'BREW * HTTP/1.1', 501, 'unknown-method'],
+  ] as const)('%s', (_order, line, status, reason) => {
+    expect(refusal(line)).toEqual({ status, reason });
   });
 });
