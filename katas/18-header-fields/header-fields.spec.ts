@@ -60,6 +60,10 @@ describe('RFC 9112 §5: field-line = field-name ":" OWS field-value OWS', () => 
     expect(refusal([HOST, 'Accept\t: */*'])).toEqual({ status: 400, reason: 'space-before-colon' });
   });
 
+  test('whitespace inside a name is a bad name, not whitespace before the colon', () => {
+    expect(refusal([HOST, 'X A: 1'])).toEqual({ status: 400, reason: 'bad-name' });
+  });
+
   test('RFC 9110 §5.1: a field name is a token', () => {
     expect(refusal([HOST, 'X(A): 1'])).toEqual({ status: 400, reason: 'bad-name' });
     expect(refusal([HOST, ': empty name'])).toEqual({ status: 400, reason: 'bad-name' });
@@ -86,6 +90,10 @@ describe('RFC 9112 §5: field-line = field-name ":" OWS field-value OWS', () => 
     expect(parseHeaders([HOST, 'X-A: caf\xe9\tau lait'], HTTP11).get('x-a')).toBe(
       'caf\xe9\tau lait',
     );
+  });
+
+  test('RFC 9110 §5.5: obs-text is every octet from 0x80 to 0xFF, kept as received', () => {
+    expect(parseHeaders([HOST, 'X-A: \x80a\xff'], HTTP11).get('x-a')).toBe('\x80a\xff');
   });
 
   test('the error names the status, the reason and the line', () => {
@@ -126,6 +134,7 @@ describe('RFC 9110 §5.3: repeated field lines combine into one, in order, with 
       'b=2',
     ]);
     expect(() => fields.get('Set-Cookie')).toThrow(TypeError);
+    expect(() => fields.get('set-cookie')).toThrow(/values\('set-cookie'\)/);
   });
 });
 
@@ -153,6 +162,10 @@ describe('RFC 9112 §3.2: Host', () => {
     }
   });
 
+  test('a bad Host is reported with its line', () => {
+    expect(() => parseHeaders(['Host: a b'], HTTP11)).toThrow(/400 bad-host.*"Host: a b"/);
+  });
+
   test('an empty Host is allowed: it is what a client sends when the URI has no authority', () => {
     expect(parseHeaders(['Host:'], HTTP11).get('host')).toBe('');
   });
@@ -172,5 +185,31 @@ describe('RFC 6585 §5: 431 Request Header Fields Too Large', () => {
       status: 431,
       reason: 'too-large',
     });
+  });
+});
+
+describe('which error: the size, then each line in order, then the Host rules', () => {
+  test.each([
+    ['the size before any line', [' folded'], { ...HTTP11, maxBytes: 8 }, 431, 'too-large'],
+    ['obs-fold before the colon', [HOST, ' no colon'], HTTP11, 400, 'obs-fold'],
+    [
+      'whitespace before the colon before the token rule',
+      [HOST, 'X(A) : 1'],
+      HTTP11,
+      400,
+      'space-before-colon',
+    ],
+    ['the name before the value', [HOST, 'X(A): a\0b'], HTTP11, 400, 'bad-name'],
+    ['the first broken line first', [HOST, 'X-A: a\0b', 'X(A): 1'], HTTP11, 400, 'bad-value'],
+    ['a broken line before a missing Host', ['X(A): 1'], HTTP11, 400, 'bad-name'],
+    [
+      'two Host lines before a bad Host value',
+      ['Host: a b', 'Host: x'],
+      HTTP11,
+      400,
+      'duplicate-host',
+    ],
+  ] as const)('%s', (_order, lines, options, status, reason) => {
+    expect(refusal(lines, options)).toEqual({ status, reason });
   });
 });
