@@ -67,6 +67,10 @@ describe('RFC 1035 §4.1.1: the header', () => {
     for (const id of [-1, 0x10000, 1.5])
       expect(() => encodeQuery('a', 'A', id), String(id)).toThrow(RangeError);
   });
+
+  test('the RangeError names the ID it refused', () => {
+    expect(() => encodeQuery('a', 'A', 65536)).toThrow(/65536/);
+  });
 });
 
 describe('RFC 1035 §4.1.2: the question is QNAME, QTYPE, QCLASS', () => {
