@@ -1,3 +1,4 @@
+import net from 'node:net';
 import { simpleParser } from 'mailparser';
 import { describe, expect, test } from 'vitest';
 import { within } from '../../support/harness/index.ts';
@@ -160,11 +161,14 @@ describe('RFC 5321 §4.2.1: a refusal is a clear error', () => {
     expect(server.commands.slice(-2)).toEqual(['DATA', 'QUIT']);
   });
 
-  test('a 554 greeting: no service, a clear error', async () => {
+  test('a 554 greeting: no service, a clear error naming "(connection)"', async () => {
     const server = await startScripted(['554 No SMTP service here\r\n', '221 Bye\r\n']);
     await expect(sendMail(at(server.port), ENVELOPE, MESSAGE)).rejects.toMatchObject({
+      command: '(connection)',
       reply: { code: 554 },
     });
+    // §3.1: such a server "MUST still wait for the client to send a QUIT"
+    expect(server.commands).toEqual(['QUIT']);
   });
 
   test('§3.2: EHLO refused with 500: the client falls back to HELO', async () => {
@@ -183,16 +187,44 @@ describe('RFC 5321 §4.2.1: a refusal is a clear error', () => {
   });
 
   test('§3.2: a transient 4yz to EHLO is no reason for HELO: the refusal is the error', async () => {
-    const server = await startScripted([
-      HAPPY[0] ?? '',
-      '421 mx.example.test Service not available, closing transmission channel\r\n',
-      '221 Bye\r\n',
-    ]);
+    // §3.8: after a 421 the server closes the connection; QUIT then gets no reply
+    const server = await startScripted(
+      [
+        HAPPY[0] ?? '',
+        '421 mx.example.test Service not available, closing transmission channel\r\n',
+      ],
+      Number.POSITIVE_INFINITY,
+      { hangUp: true },
+    );
     await expect(sendMail(at(server.port), ENVELOPE, MESSAGE)).rejects.toMatchObject({
+      command: 'EHLO [127.0.0.1]',
       permanent: false,
       reply: { code: 421 },
     });
     expect(server.commands.filter((c) => c.startsWith('HELO'))).toEqual([]);
+  });
+
+  test('a refusal of the data after the final ".": the error names "(end of data)"', async () => {
+    const script = HAPPY.map((reply, i) => (i === 5 ? '554 Transaction failed\r\n' : reply));
+    const server = await startScripted(script);
+    await expect(sendMail(at(server.port), ENVELOPE, MESSAGE)).rejects.toMatchObject({
+      command: '(end of data)',
+      permanent: true,
+      reply: { code: 554 },
+    });
+    expect(server.commands.at(-1)).toBe('QUIT');
+  });
+
+  test('no server listening: the connection error, not a hang', async () => {
+    const closedPort = await new Promise<number>((resolve) => {
+      const probe = net.createServer().listen(0, '127.0.0.1', () => {
+        const { port } = probe.address() as net.AddressInfo;
+        probe.close(() => resolve(port));
+      });
+    });
+    await expect(sendMail(at(closedPort), ENVELOPE, MESSAGE)).rejects.toMatchObject({
+      code: 'ECONNREFUSED',
+    });
   });
 });
 
@@ -274,6 +306,12 @@ describe('RFC 5321 §4.2: replies, read from a byte stream', () => {
     ).rejects.toMatchObject({
       reason: 'timeout',
     });
+  });
+
+  test('§4.1.1.10: after QUIT and its 221 the client closes its connection', async () => {
+    const server = await startScripted(HAPPY);
+    await sendMail(at(server.port), ENVELOPE, MESSAGE);
+    await within(server.closed, 'the client never closed its connection after QUIT');
   });
 
   test('after a timeout the client closes its connection: no socket left open', async () => {

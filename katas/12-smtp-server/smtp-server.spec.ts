@@ -1,7 +1,7 @@
 import type net from 'node:net';
 import { simpleParser } from 'mailparser';
 import nodemailer from 'nodemailer';
-import { describe, expect, onTestFinished, test } from 'vitest';
+import { describe, expect, onTestFinished, test, vi } from 'vitest';
 import { Conversation, listen } from '../../support/harness/index.ts';
 import {
   createSmtpServer,
@@ -146,10 +146,42 @@ describe('RFC 5321 §4.1, §4.3.2: the dialogue, over a raw socket', () => {
     expect(lines.at(-1)?.startsWith('250 '), smtp.transcript()).toBe(true);
   });
 
-  test('HELO gets one 250 line', async () => {
+  test('§3.2: HELO gets one 250 line, never the EHLO-style reply', async () => {
     const server = await start();
     const smtp = await open(server.port);
-    expect(await say(smtp, 'HELO client.example.test'), smtp.transcript()).toBe(250);
+    await smtp.send('HELO client.example.test\r\n');
+    expect(await reply(smtp), smtp.transcript()).toMatch(/^250 [^\r\n]*\r\n$/);
+  });
+
+  test('§4.1.1.1: the EHLO reply names the server first, then SIZE (the limit), 8BITMIME, PIPELINING', async () => {
+    const server = await start({ hostname: 'mx.example.test', maxSize: 12345 });
+    const smtp = await open(server.port);
+    await smtp.send('EHLO client.example.test\r\n');
+    const [first = '', ...keywords] = (await reply(smtp))
+      .split('\r\n')
+      .slice(0, -1)
+      .map((l) => l.slice(4));
+    expect(first.split(' ')[0], smtp.transcript()).toBe('mx.example.test');
+    expect(keywords.map((k) => k.toUpperCase()).sort(), smtp.transcript()).toEqual([
+      '8BITMIME',
+      'PIPELINING',
+      'SIZE 12345',
+    ]);
+  });
+
+  test('EHLO without a domain: 501 (ehlo = "EHLO" SP ( Domain / address-literal ) CRLF)', async () => {
+    const server = await start();
+    const smtp = await open(server.port);
+    expect(await say(smtp, 'EHLO'), smtp.transcript()).toBe(501);
+  });
+
+  test('§4.1.1: trailing white space before the CRLF is tolerated', async () => {
+    const server = await start();
+    const smtp = await open(server.port);
+    expect(await say(smtp, 'EHLO c '), smtp.transcript()).toBe(250);
+    await say(smtp, 'MAIL FROM:<a@example.test>');
+    await say(smtp, 'RCPT TO:<b@example.test>');
+    expect(await say(smtp, 'DATA '), smtp.transcript()).toBe(354);
   });
 
   test('§4.1.4: MAIL before EHLO or HELO: 503', async () => {
@@ -188,7 +220,18 @@ describe('RFC 5321 §4.1, §4.3.2: the dialogue, over a raw socket', () => {
     const smtp = await open(server.port);
     expect(await say(smtp, 'ehlo c'), smtp.transcript()).toBe(250);
     expect(await say(smtp, 'mail from:<a@example.test>'), smtp.transcript()).toBe(250);
+    expect(await say(smtp, 'Rcpt To:<b@example.test>'), smtp.transcript()).toBe(250);
     expect(await say(smtp, 'NoOp'), smtp.transcript()).toBe(250);
+    expect(await say(smtp, 'data'), smtp.transcript()).toBe(354);
+  });
+
+  test('a client that resets its connection ends its own session, not the server', async () => {
+    const server = await start();
+    const first = await open(server.port);
+    await first.send('EHLO c\r\nMAIL FROM:<a@example.test>\r\n');
+    first.socket.resetAndDestroy();
+    const second = await open(server.port);
+    expect(await say(second, 'NOOP'), second.transcript()).toBe(250);
   });
 
   test('an unknown command: 500; bad arguments: 501; the session goes on', async () => {
@@ -229,6 +272,14 @@ describe('RFC 5321 §4.1, §4.3.2: the dialogue, over a raw socket', () => {
     expect((await reply(smtp)).slice(0, 3), smtp.transcript()).toBe('500');
     // the line ends at last; its tail is dropped, and the next command is answered
     expect(await say(smtp, 'FROB\r\nNOOP'), smtp.transcript()).toBe(250);
+  });
+
+  test('an over-long line whose CR and LF arrive apart still ends at that CRLF', async () => {
+    const server = await start();
+    const smtp = await open(server.port);
+    await smtp.send(`NOOP ${'x'.repeat(2 * MAX_COMMAND_LINE)}\r`);
+    expect((await reply(smtp)).slice(0, 3), smtp.transcript()).toBe('500');
+    expect(await say(smtp, '\nNOOP'), smtp.transcript()).toBe(250);
   });
 
   test('§4.5.2: DATA, 354, the dot-stuffed lines, "." ends it, 250; leading dots removed', async () => {
@@ -388,6 +439,15 @@ describe('RFC 1870 §4, §5; RFC 5321 §4.5.3.1.9: the size limit, 552', () => {
     expect(await say(smtp, 'RCPT TO:<b@example.test>'), smtp.transcript()).toBe(503);
   });
 
+  test('§2.4: the parameter keyword is case-insensitive: size= above the limit is 552 too', async () => {
+    const server = await start({ maxSize: LIMIT });
+    const smtp = await open(server.port);
+    await say(smtp, 'EHLO c');
+    expect(await say(smtp, `MAIL FROM:<a@example.test> size=${LIMIT + 1}`), smtp.transcript()).toBe(
+      552,
+    );
+  });
+
   test('MAIL FROM with SIZE= at the limit: 250', async () => {
     const server = await start({ maxSize: LIMIT });
     const smtp = await open(server.port);
@@ -433,5 +493,43 @@ describe('RFC 1870 §4, §5; RFC 5321 §4.5.3.1.9: the size limit, 552', () => {
     // one reply to the data (552), then NOOP's 250 and QUIT's 221: nothing for the lines inside
     expect(codesOf(await smtp.takeRest()), smtp.transcript()).toEqual([552, 250, 221]);
     expect(server.mails).toEqual([]);
+  });
+
+  test('a data line far over the limit, still without its CRLF, gets no reply before the "."', async () => {
+    const server = await start({ maxSize: LIMIT });
+    const smtp = await transaction(server.port, 'a@example.test', ['b@example.test']);
+    expect(await say(smtp, 'DATA'), smtp.transcript()).toBe(354);
+    // far more than one read of the socket: the server sees the line before its end
+    await smtp.send('x'.repeat(256 * 1024));
+    await smtp.send('\r\n.\r\nQUIT\r\n');
+    expect(codesOf(await smtp.takeRest()), smtp.transcript()).toEqual([552, 221]);
+    expect(server.mails).toEqual([]);
+  });
+});
+
+describe('npm run kata 12 -- --serve: a server without onMail', () => {
+  test('sums up each message it accepts on stdout: sender, recipients, size in octets', async () => {
+    const written: string[] = [];
+    const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+      written.push(String(chunk));
+      return true;
+    });
+    onTestFinished(() => spy.mockRestore());
+    const port = await listen(createSmtpServer());
+    const smtp = await transaction(port, 'ann@example.test', [
+      'bob@example.test',
+      'cy@example.test',
+    ]);
+    await say(smtp, 'DATA');
+    const data = 'Subject: x\r\n\r\nhello\r\n';
+    expect(await say(smtp, `${data}.`), smtp.transcript()).toBe(250);
+    const summary = written.join('');
+    for (const part of [
+      'ann@example.test',
+      'bob@example.test',
+      'cy@example.test',
+      `${data.length}`,
+    ])
+      expect(summary).toContain(part);
   });
 });

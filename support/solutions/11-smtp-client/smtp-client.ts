@@ -45,6 +45,7 @@ export class SmtpReplyError extends Error {
   override readonly name = 'SmtpReplyError';
   readonly permanent: boolean;
   constructor(
+    /** The command line refused, without CRLF; `(connection)` for the greeting, `(end of data)` for the data. */
     readonly command: string,
     readonly reply: Reply,
   ) {
@@ -79,7 +80,7 @@ export class SmtpProtocolError extends Error {
 
 const CRLF = '\r\n';
 /** RFC 5321 §4.2: Reply-line = *( Reply-code "-" [ textstring ] CRLF ) Reply-code [ SP textstring ] CRLF */
-const REPLY_LINE = /^([2-5][0-5][0-9])(?:([- ])(.*))?$/s;
+const REPLY_LINE = /^([2-5][0-5][0-9])(?:([- ])(.*))?$/;
 const DEFAULT_TIMEOUT_MS = 10_000;
 
 /**

@@ -138,7 +138,7 @@ class Session {
   }
 
   private reply(text: string): void {
-    if (!this.socket.destroyed) this.socket.write(`${text}${CRLF}`);
+    this.socket.write(`${text}${CRLF}`);
   }
 
   private reset(): void {

@@ -46,6 +46,7 @@ export class SmtpReplyError extends Error {
   override readonly name = 'SmtpReplyError';
   readonly permanent: boolean;
   constructor(
+    /** The command line refused, without CRLF; `(connection)` for the greeting, `(end of data)` for the data. */
     readonly command: string,
     readonly reply: Reply,
   ) {
