@@ -10,7 +10,9 @@ import {
   type DecodeStep,
   type ErrorStatus,
   type Framing,
+  type FramingOptions,
   type InvalidReason,
+  MAX_LINE_BYTES,
   messageFraming,
 } from './message-body.ts';
 
@@ -21,7 +23,7 @@ const text = (data: Uint8Array) => Buffer.from(data).toString('latin1');
 function framingOf(
   lines: readonly string[],
   version: HttpVersion = 'HTTP/1.1',
-  options?: BodyOptions,
+  options?: FramingOptions,
 ): Framing {
   return messageFraming(parseHeaders(['Host: x', ...lines], { version }), version, options);
 }
@@ -56,6 +58,10 @@ describe('RFC 9112 §6.3: the length of a request body', () => {
 
   test('Content-Length: that many octets', () => {
     expect(framingOf(['Content-Length: 42'])).toEqual({ kind: 'length', length: 42 });
+  });
+
+  test('Content-Length: 0 is no body', () => {
+    expect(framingOf(['Content-Length: 0'])).toEqual({ kind: 'none' });
   });
 
   test('Transfer-Encoding: chunked, in any case', () => {
@@ -158,6 +164,80 @@ describe('RFC 9112 §6.3: the length of a request body', () => {
     ).toMatchObject({
       status: 413,
     });
+  });
+});
+
+describe('RFC 9110 §9.3.6: "A CONNECT request message does not have content."', () => {
+  const CONNECT = { method: 'CONNECT' } as const;
+
+  test('a CONNECT with Content-Length is 400, where llhttp tunnels the octets instead', async () => {
+    // llhttp emits the CONNECT at the end of the head and hands the ten octets to the
+    // tunnel; a hop that frames them as a body reads the next bytes differently. Refused.
+    const peer = await startLlhttp();
+    const head = 'CONNECT foo.bar.com:443 HTTP/1.0\r\nContent-Length: 10\r\n';
+    expect(await peer.readMessage(head, bytes('0123456789'))).toMatchObject({
+      accepted: true,
+      method: 'CONNECT',
+    });
+    expect(refusal(() => framingOf(['Content-Length: 10'], 'HTTP/1.0', CONNECT))).toEqual({
+      status: 400,
+      reason: 'connect-with-content',
+    });
+  });
+
+  test('a CONNECT with Transfer-Encoding is 400, checked before every other framing rule', () => {
+    expect(refusal(() => framingOf(['Transfer-Encoding: chunked'], 'HTTP/1.0', CONNECT))).toEqual({
+      status: 400,
+      reason: 'connect-with-content',
+    });
+  });
+
+  test('a CONNECT without either has no body', () => {
+    expect(framingOf([], 'HTTP/1.1', CONNECT)).toEqual({ kind: 'none' });
+  });
+
+  test('any other method is framed by its fields', () => {
+    expect(framingOf(['Content-Length: 10'], 'HTTP/1.1', { method: 'POST' })).toEqual({
+      kind: 'length',
+      length: 10,
+    });
+  });
+});
+
+describe('RFC 9112 §6.3: which framing error, when the fields break several rules', () => {
+  test.each([
+    [
+      'HTTP/1.0 before both fields',
+      ['Transfer-Encoding: chunked', 'Content-Length: 4'],
+      'HTTP/1.0',
+      'transfer-encoding-in-1.0',
+    ],
+    [
+      'both fields before the final coding',
+      ['Transfer-Encoding: gzip', 'Content-Length: 4'],
+      'HTTP/1.1',
+      'length-and-chunked',
+    ],
+    [
+      'the final coding before chunked twice',
+      ['Transfer-Encoding: chunked, chunked, gzip'],
+      'HTTP/1.1',
+      'chunked-not-final',
+    ],
+    [
+      'chunked twice before an unknown coding',
+      ['Transfer-Encoding: gzip, chunked, chunked'],
+      'HTTP/1.1',
+      'chunked-twice',
+    ],
+    [
+      'the Content-Length syntax before its size',
+      [`Content-Length: ${DEFAULT_MAX_BODY_BYTES + 1}, 1`],
+      'HTTP/1.1',
+      'bad-content-length',
+    ],
+  ] as const)('%s', (_order, lines, version, reason) => {
+    expect(refusal(() => framingOf(lines, version))).toMatchObject({ reason });
   });
 });
 
@@ -288,6 +368,29 @@ describe('RFC 9112 §7.1: chunked-body = *chunk last-chunk trailer-section CRLF'
       status: 400,
       reason: 'line-too-long',
     });
+  });
+
+  test('a chunk line may take MAX_LINE_BYTES octets, its CRLF included, and not one more', () => {
+    const line = (length: number) => `5;${'a'.repeat(length - '5;\r\n'.length)}\r\n`;
+    expect(decode(CHUNKED, [`${line(MAX_LINE_BYTES)}hello\r\n0\r\n\r\n`]).body).toBe('hello');
+    expect(
+      refusal(() => decode(CHUNKED, [`${line(MAX_LINE_BYTES + 1)}hello\r\n0\r\n\r\n`])),
+    ).toEqual({
+      status: 400,
+      reason: 'line-too-long',
+    });
+  });
+
+  test('a trailer line is bounded too', () => {
+    expect(refusal(() => decode(CHUNKED, [`0\r\nX-Long: ${'a'.repeat(MAX_LINE_BYTES)}`]))).toEqual({
+      status: 400,
+      reason: 'line-too-long',
+    });
+  });
+
+  test('chunks that add up to exactly maxBytes are accepted', () => {
+    const message = '6\r\nabcdef\r\n4\r\nghij\r\n0\r\n\r\n';
+    expect(decode(CHUNKED, [message], { maxBytes: 10 }).body).toBe('abcdefghij');
   });
 
   test('413 when the chunks add up to more than maxBytes, even before the data arrives', () => {

@@ -6,7 +6,7 @@
  */
 
 import { KataTodo } from '../../support/kata-todo.ts';
-import type { HttpVersion } from '../17-parse-a-request-line/request-line.ts';
+import type { HttpVersion, Method } from '../17-parse-a-request-line/request-line.ts';
 import type { FieldLine, FieldSection } from '../18-header-fields/header-fields.ts';
 
 /** RFC 9112 §6.3: how a request's body is delimited. */
@@ -37,12 +37,21 @@ export interface BodyOptions {
   readonly maxBytes?: number;
 }
 
+export interface FramingOptions extends BodyOptions {
+  /** The request's method (kata 17): a CONNECT request has no content (RFC 9110 §9.3.6). */
+  readonly method?: Method;
+}
+
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 /** The longest chunk-size line (with extensions) or trailer line this decoder buffers. */
 export const MAX_LINE_BYTES = 4096;
 
 /** Why a body is refused: the status a server answers with (and then closes), and the rule. */
 export const REASONS = {
+  'connect-with-content': {
+    status: 400,
+    rule: 'a CONNECT request has no content: no Content-Length, no Transfer-Encoding (RFC 9110 §9.3.6)',
+  },
   'length-and-chunked': {
     status: 400,
     rule: 'a request with both Transfer-Encoding and Content-Length is a smuggling attempt (RFC 9112 §6.1, §6.3)',
@@ -110,6 +119,8 @@ export class BodyError extends Error {
 /**
  * RFC 9112 §6.3: the length of a request's body, from its header fields (kata 18).
  *
+ * - a CONNECT request (`options.method`) has no content: a Content-Length or a
+ *   Transfer-Encoding on one is refused, before anything else;
  * - Transfer-Encoding (a comma-separated list of codings, case-insensitive): refused in
  *   HTTP/1.0 and together with Content-Length; `chunked` must be the final coding and
  *   appear once; any other coding is 501; otherwise the body is chunked;
@@ -121,7 +132,7 @@ export class BodyError extends Error {
 export function messageFraming(
   fields: FieldSection,
   version: HttpVersion,
-  options: BodyOptions = {},
+  options: FramingOptions = {},
 ): Framing {
   throw new KataTodo('messageFraming');
 }

@@ -4,7 +4,7 @@
  * that knows where the message ends, so the next pipelined request stays intact.
  */
 
-import type { HttpVersion } from '../17-parse-a-request-line/request-line.ts';
+import type { HttpVersion, Method } from '../17-parse-a-request-line/request-line.ts';
 import {
   type FieldLine,
   type FieldSection,
@@ -39,12 +39,21 @@ export interface BodyOptions {
   readonly maxBytes?: number;
 }
 
+export interface FramingOptions extends BodyOptions {
+  /** The request's method (kata 17): a CONNECT request has no content (RFC 9110 §9.3.6). */
+  readonly method?: Method;
+}
+
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 /** The longest chunk-size line (with extensions) or trailer line this decoder buffers. */
 export const MAX_LINE_BYTES = 4096;
 
 /** Why a body is refused: the status a server answers with (and then closes), and the rule. */
 export const REASONS = {
+  'connect-with-content': {
+    status: 400,
+    rule: 'a CONNECT request has no content: no Content-Length, no Transfer-Encoding (RFC 9110 §9.3.6)',
+  },
   'length-and-chunked': {
     status: 400,
     rule: 'a request with both Transfer-Encoding and Content-Length is a smuggling attempt (RFC 9112 §6.1, §6.3)',
@@ -126,6 +135,8 @@ const EMPTY = new Uint8Array(0);
 /**
  * RFC 9112 §6.3: the length of a request's body, from its header fields (kata 18).
  *
+ * - a CONNECT request (`options.method`) has no content: a Content-Length or a
+ *   Transfer-Encoding on one is refused, before anything else;
  * - Transfer-Encoding (a comma-separated list of codings, case-insensitive): refused in
  *   HTTP/1.0 and together with Content-Length; `chunked` must be the final coding and
  *   appear once; any other coding is 501; otherwise the body is chunked;
@@ -137,13 +148,19 @@ const EMPTY = new Uint8Array(0);
 export function messageFraming(
   fields: FieldSection,
   version: HttpVersion,
-  options: BodyOptions = {},
+  options: FramingOptions = {},
 ): Framing {
   const codings = fields
     .values('transfer-encoding')
     .flatMap((value) => value.split(','))
     .map((coding) => coding.trim().toLowerCase());
   const lengths = fields.values('content-length');
+  // RFC 9110 §9.3.6: "A CONNECT request message does not have content." A length or a
+  // coding on one is a framing that another hop may read (RFC 9112 §6: "Request message
+  // framing is independent of method semantics") while llhttp tunnels: refused, not ignored
+  if (options.method === 'CONNECT' && (codings.length > 0 || lengths.length > 0)) {
+    throw new BodyError('connect-with-content');
+  }
   if (codings.length > 0) {
     // §6.1: "A server or client that receives an HTTP/1.0 message containing a
     // Transfer-Encoding header field MUST treat the message as if the framing is faulty"
