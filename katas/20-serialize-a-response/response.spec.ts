@@ -35,6 +35,13 @@ describe('RFC 9110 §5.6.7: IMF-fixdate = day-name "," SP date1 SP time-of-day S
     expect(imfFixdate(RFC_EXAMPLE)).toBe('Sun, 06 Nov 1994 08:49:37 GMT');
   });
 
+  test('the year is four digits even before 1000', () => {
+    const early = new Date(Date.UTC(2000, 0, 1));
+    early.setUTCFullYear(999);
+    expect(imfFixdate(early)).toBe(early.toUTCString());
+    expect(imfFixdate(early)).toContain(' 0999 ');
+  });
+
   test('always in UTC, whatever the time zone of the machine', () => {
     // Node reads TZ again when it changes: run this with a zone far from UTC.
     const zone = process.env.TZ;
@@ -49,7 +56,60 @@ describe('RFC 9110 §5.6.7: IMF-fixdate = day-name "," SP date1 SP time-of-day S
   });
 });
 
+/** RFC 9110 §15.2 to §15.6: each status code the RFC defines, with the name its section gives it. */
+const RFC_9110_NAMES: readonly (readonly [number, string])[] = [
+  [100, 'Continue'],
+  [101, 'Switching Protocols'],
+  [200, 'OK'],
+  [201, 'Created'],
+  [202, 'Accepted'],
+  [203, 'Non-Authoritative Information'],
+  [204, 'No Content'],
+  [205, 'Reset Content'],
+  [206, 'Partial Content'],
+  [300, 'Multiple Choices'],
+  [301, 'Moved Permanently'],
+  [302, 'Found'],
+  [303, 'See Other'],
+  [304, 'Not Modified'],
+  [305, 'Use Proxy'],
+  [307, 'Temporary Redirect'],
+  [308, 'Permanent Redirect'],
+  [400, 'Bad Request'],
+  [401, 'Unauthorized'],
+  [402, 'Payment Required'],
+  [403, 'Forbidden'],
+  [404, 'Not Found'],
+  [405, 'Method Not Allowed'],
+  [406, 'Not Acceptable'],
+  [407, 'Proxy Authentication Required'],
+  [408, 'Request Timeout'],
+  [409, 'Conflict'],
+  [410, 'Gone'],
+  [411, 'Length Required'],
+  [412, 'Precondition Failed'],
+  [413, 'Content Too Large'],
+  [414, 'URI Too Long'],
+  [415, 'Unsupported Media Type'],
+  [416, 'Range Not Satisfiable'],
+  [417, 'Expectation Failed'],
+  [421, 'Misdirected Request'],
+  [422, 'Unprocessable Content'],
+  [426, 'Upgrade Required'],
+  [500, 'Internal Server Error'],
+  [501, 'Not Implemented'],
+  [502, 'Bad Gateway'],
+  [503, 'Service Unavailable'],
+  [504, 'Gateway Timeout'],
+  [505, 'HTTP Version Not Supported'],
+];
+
 describe('RFC 9112 §4: status-line = HTTP-version SP status-code SP [ reason-phrase ]', () => {
+  test.each(RFC_9110_NAMES)('%i is written with the name RFC 9110 gives it, %s', (status, name) => {
+    // node:http's STATUS_CODES still has the RFC 7231 names for 413 and 422.
+    expect(split(formatResponse({ status }, NOW)).lines[0]).toBe(`HTTP/1.1 ${status} ${name}`);
+  });
+
   test('the first line is HTTP/1.1, the code and its reason phrase from RFC 9110 §15', () => {
     expect(split(formatResponse({ status: 404 }, NOW)).lines[0]).toBe(
       `HTTP/1.1 404 ${REASON_PHRASES[404]}`,
@@ -101,6 +161,23 @@ describe('RFC 9110 §5.5: field values that cannot split the response', () => {
       'Content-Type: text/plain',
       'Set-Cookie: b=2',
     ]);
+  });
+
+  test('with no fields given, the head is the status-line, Date and Content-Length', () => {
+    expect(split(formatResponse({ status: 200 }, NOW)).lines).toEqual([
+      'HTTP/1.1 200 OK',
+      `Date: ${RFC_EXAMPLE.toUTCString()}`,
+      'Content-Length: 0',
+    ]);
+  });
+
+  test('obs-text in a value is one octet on the wire, and node:http reads it back', async () => {
+    const bytes = formatResponse({ status: 200, headers: [['X-Name', 'caf\xe9']] }, NOW);
+    expect(Buffer.from(bytes).includes(Buffer.from([0x63, 0x61, 0x66, 0xe9, 0x0d, 0x0a]))).toBe(
+      true,
+    );
+    const reading = await readWithNodeHttp(await serveRaw(bytes));
+    expect(reading.rawHeaders).toContain('caf\xe9');
   });
 
   test('response splitting: a CR or LF in a value is refused', () => {
@@ -202,8 +279,14 @@ describe('RFC 9112 §6, RFC 9110 §8.6: the body and its length', () => {
     expect(body).toBe('');
   });
 
-  test.each([204, 205, 304])('a %i response with a body is refused', (status) => {
+  test.each([103, 204, 205, 304])('a %i response with a body is refused', (status) => {
     expect(refusal({ status, body: 'x' })).toBe('body-not-allowed');
+  });
+
+  test('a 2xx to CONNECT with a body is refused: the tunnel starts after the head', () => {
+    expect(() =>
+      formatResponse({ status: 200, body: 'x' }, { ...NOW, requestMethod: 'CONNECT' }),
+    ).toThrow(expect.objectContaining({ reason: 'body-not-allowed' }));
   });
 
   test('RFC 9110 §15.3.6: a 205 has no content, and says so with Content-Length: 0', async () => {
@@ -213,6 +296,13 @@ describe('RFC 9112 §6, RFC 9110 §8.6: the body and its length', () => {
       status: 205,
       body: Buffer.alloc(0),
     });
+  });
+
+  test.each([101, 300, 407])('a %i to CONNECT is no tunnel: it is framed as usual', (status) => {
+    const connect = { ...NOW, requestMethod: 'CONNECT' } as const;
+    const { lines } = split(formatResponse({ status }, connect));
+    const plain = split(formatResponse({ status }, NOW)).lines;
+    expect(lines).toEqual(plain);
   });
 
   test('a 2xx to CONNECT starts a tunnel: no Content-Length', () => {
@@ -225,5 +315,40 @@ describe('RFC 9112 §6, RFC 9110 §8.6: the body and its length', () => {
     const date = split(formatResponse({ status: 200 })).lines[1]?.slice('Date: '.length) ?? '';
     expect(Date.parse(date)).toBeGreaterThanOrEqual(before);
     expect(Date.parse(date)).toBeLessThanOrEqual(Date.now());
+  });
+});
+
+describe('which error: the status, the phrase, each field in order, then the body', () => {
+  test.each([
+    ['the status before the phrase', { status: 600, reason: 'a\r' }, 'bad-status'],
+    [
+      'the phrase before the fields',
+      { status: 200, reason: 'a\n', headers: [['X A', '1']] },
+      'bad-reason',
+    ],
+    ['the name before the value', { status: 200, headers: [['X A', 'a\n']] }, 'bad-name'],
+    [
+      'the value before the framing fields',
+      { status: 200, headers: [['Content-Length', ' 5']] },
+      'bad-value',
+    ],
+    [
+      'the fields in order',
+      {
+        status: 200,
+        headers: [
+          ['Content-Length', '5'],
+          ['X A', '1'],
+        ],
+      },
+      'framing-field',
+    ],
+    [
+      'the fields before the body',
+      { status: 204, headers: [['X-A', 'a\n']], body: 'x' },
+      'bad-value',
+    ],
+  ] as const)('%s', (_order, response, reason) => {
+    expect(refusal(response)).toBe(reason);
   });
 });
