@@ -96,7 +96,17 @@ describe('RFC 9112 §6.3: the length of a request body', () => {
     });
   });
 
-  test('a repeated Content-Length, even the same value, even as a list: 400', () => {
+  test('a repeated Content-Length, even the same value, even as a list: 400, as llhttp says', async () => {
+    const peer = await startLlhttp();
+    for (const lines of [
+      'Content-Length: 5\r\nContent-Length: 5\r\n',
+      'Content-Length: 5, 5\r\n',
+    ]) {
+      const head = `POST / HTTP/1.1\r\nHost: x\r\n${lines}`;
+      expect(await peer.readMessage(head, bytes('hello')), lines).toMatchObject({
+        accepted: false,
+      });
+    }
     // RFC 9110 §8.6 lets a recipient accept "42, 42" as 42; refusing is the other choice it allows.
     for (const lines of [['Content-Length: 5', 'Content-Length: 5'], ['Content-Length: 5, 5']]) {
       expect(
@@ -338,7 +348,12 @@ describe('RFC 9112 §7.1: chunked-body = *chunk last-chunk trailer-section CRLF'
     }
   });
 
-  test('a bare LF ending a chunk line: 400 (lenient LF is a known smuggling vector)', () => {
+  test('a bare LF ending a chunk line: 400 (lenient LF is a known smuggling vector), as llhttp says', async () => {
+    const peer = await startLlhttp();
+    const head = 'POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n';
+    expect(await peer.readMessage(head, bytes('5\nhello\r\n0\r\n\r\n'))).toMatchObject({
+      accepted: false,
+    });
     expect(refusal(() => decode(CHUNKED, ['5\nhello\r\n0\r\n\r\n']))).toEqual({
       status: 400,
       reason: 'bad-line-ending',
