@@ -120,7 +120,8 @@ async function mutate(kata: Kata, incremental: boolean): Promise<readonly Mutant
     reporters: [process.stderr.isTTY ? 'progress' : 'dots'],
     tempDirName: '.stryker-tmp',
     incremental,
-    incrementalFile: `.stryker-tmp/incremental/${folder}.json`,
+    // Not under .stryker-tmp, which Stryker deletes after a run.
+    incrementalFile: `node_modules/.cache/stryker-incremental/${folder}.json`,
     ignorePatterns: ['.kata', 'PROGRESS.md'],
     logLevel: 'warn' as LogLevel.Warning,
     fileLogLevel: 'off' as LogLevel.Off,
