@@ -10,6 +10,7 @@ import {
   LINGERING_CHILD,
   PID_CHILD,
   SILENT_CHILD,
+  STUBBORN_CHILD,
   track,
   whoAnswers,
 } from './fixtures/children.ts';
@@ -102,10 +103,29 @@ describe('prefork: a dead child is replaced', FORKING, () => {
   });
 });
 
+describe('prefork: a failure says what was seen', FORKING, () => {
+  test("child-exited: the detail holds the child's exit code", async () => {
+    // crashing-child.ts calls process.exit(3)
+    const attempt = prefork(CRASHING_CHILD, 1, { timeoutMs: 3000 });
+    await expect(attempt).rejects.toMatchObject({
+      reason: 'child-exited',
+      detail: expect.stringMatching(/\b3\b/),
+    });
+  });
+
+  test('not-listening: the detail holds the time waited, in ms', async () => {
+    const attempt = prefork(SILENT_CHILD, 1, { timeoutMs: 432 });
+    await expect(attempt).rejects.toMatchObject({
+      reason: 'not-listening',
+      detail: expect.stringMatching(/\b432 ms\b/),
+    });
+  });
+});
+
 describe('prefork: the wait for listening has a bound', FORKING, () => {
   test("children that never listen: a PreforkError 'not-listening' once timeoutMs has passed", async () => {
     const started = performance.now();
-    const attempt = prefork(SILENT_CHILD, 1, { timeoutMs: 1500 });
+    const attempt = prefork(SILENT_CHILD, 1, { timeoutMs: 700 });
     attempt.catch(() => {});
     await expect(
       within(
@@ -117,12 +137,12 @@ describe('prefork: the wait for listening has a bound', FORKING, () => {
         6000,
       ),
     ).resolves.toMatchObject({ name: 'PreforkError', reason: 'not-listening' });
-    expect(performance.now() - started, 'it gave up before timeoutMs').toBeGreaterThanOrEqual(1500);
+    expect(performance.now() - started, 'it gave up before timeoutMs').toBeGreaterThanOrEqual(700);
   });
 
   test('after not-listening, no child is left: each is stopped, none is replaced', async () => {
     const children = forked();
-    await expect(prefork(SILENT_CHILD, 2, { timeoutMs: 1500 })).rejects.toMatchObject({
+    await expect(prefork(SILENT_CHILD, 2, { timeoutMs: 700 })).rejects.toMatchObject({
       reason: 'not-listening',
     });
     expect(children.size, 'cluster never forked a child').toBeGreaterThan(0);
@@ -156,6 +176,17 @@ describe('prefork: close leaves no child behind', FORKING, () => {
     expect(await within(refused, 'the port neither accepted nor refused')).toMatchObject({
       code: 'ECONNREFUSED',
     });
+  });
+
+  test('a child that ignores SIGTERM is killed once timeoutMs has passed, and close resolves', async () => {
+    const group = await prefork(STUBBORN_CHILD, 1, { timeoutMs: 1000 });
+    const seen = track(group);
+    await within(
+      group.close(),
+      'close() never resolved: a child that ignores SIGTERM needs SIGKILL',
+      5000,
+    );
+    expect([...seen].filter(isAlive), 'children still running when close() resolved').toEqual([]);
   });
 
   test("close waits for each child's 'disconnect' too: the primary frees the shared socket only then", async () => {

@@ -34,11 +34,14 @@ export type PreforkFailure = keyof typeof REASONS;
 
 export class PreforkError extends Error {
   override readonly name = 'PreforkError';
-  constructor(
-    readonly reason: PreforkFailure,
-    readonly detail = '',
-  ) {
+  /** Why, as a program reads it. */
+  readonly reason: PreforkFailure;
+  /** What was seen: the exit code or signal of the child, or the time waited. */
+  readonly detail: string;
+  constructor(reason: PreforkFailure, detail = '') {
     super(`prefork: ${reason}${detail === '' ? '' : ` (${detail})`}: ${REASONS[reason]}`);
+    this.reason = reason;
+    this.detail = detail;
   }
 }
 
