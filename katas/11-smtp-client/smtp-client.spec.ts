@@ -140,6 +140,14 @@ describe('RFC 5321 §4.2.1: a refusal is a clear error', () => {
     ).rejects.toMatchObject({ command: `RCPT TO:<${REFUSED_FOR_NOW}>`, reply: { code: 450 } });
   });
 
+  test("an envelope with no recipients: the server's refusal of DATA is the error", async () => {
+    const peer = await startPeer();
+    await expect(
+      sendMail(at(peer.port), { from: ENVELOPE.from, to: [] }, MESSAGE),
+    ).rejects.toMatchObject({ command: 'DATA', permanent: true });
+    expect(peer.received).toEqual([]);
+  });
+
   test('4yz is transient: permanent is false', async () => {
     const peer = await startPeer();
     await expect(
@@ -292,6 +300,33 @@ describe('RFC 5321 §4.2: replies, read from a byte stream', () => {
     });
   });
 
+  test('an HTTP server on the port: its status line is not a reply, though it holds a code', async () => {
+    const server = await startScripted(['HTTP/1.1 400 Bad Request\r\n']);
+    await expect(sendMail(at(server.port), ENVELOPE, MESSAGE)).rejects.toMatchObject({
+      reason: 'bad-reply',
+    });
+  });
+
+  test('§4.3.2: a reply code is exactly three digits: "2200" is not a reply', async () => {
+    const server = await startScripted(['2200 mx.example.test ready\r\n']);
+    await expect(sendMail(at(server.port), ENVELOPE, MESSAGE)).rejects.toMatchObject({
+      reason: 'bad-reply',
+    });
+  });
+
+  test('§3.8: a 421 the server sends before the next command is the reply to that command', async () => {
+    const script = [
+      HAPPY[0] ?? '',
+      HAPPY[1] ?? '',
+      '250 OK\r\n421 mx.example.test Service shutting down, closing transmission channel\r\n',
+    ];
+    const server = await startScripted(script, Number.POSITIVE_INFINITY, { hangUp: true });
+    await expect(sendMail(at(server.port), ENVELOPE, MESSAGE)).rejects.toMatchObject({
+      command: 'RCPT TO:<bob@example.test>',
+      reply: { code: 421 },
+    });
+  });
+
   test('§4.2.1: a multi-line reply whose lines carry different codes is a protocol error', async () => {
     const server = await startScripted([HAPPY[0] ?? '', '250-first\r\n251 second\r\n']);
     await expect(sendMail(at(server.port), ENVELOPE, MESSAGE)).rejects.toMatchObject({
@@ -312,6 +347,16 @@ describe('RFC 5321 §4.2: replies, read from a byte stream', () => {
     const server = await startScripted(HAPPY);
     await sendMail(at(server.port), ENVELOPE, MESSAGE);
     await within(server.closed, 'the client never closed its connection after QUIT');
+  });
+
+  test('a timeout ends the dialogue: no further command (no DATA, no QUIT) goes out', async () => {
+    const server = await startScripted(HAPPY.slice(0, 4));
+    const to = ['bob@example.test', 'carol@example.test'];
+    await expect(
+      sendMail(at(server.port), { from: ENVELOPE.from, to }, MESSAGE, { timeoutMs: 200 }),
+    ).rejects.toMatchObject({ reason: 'timeout' });
+    await within(server.closed, 'the client never closed its connection after the timeout');
+    expect(server.commands.at(-1)).toBe('RCPT TO:<carol@example.test>');
   });
 
   test('after a timeout the client closes its connection: no socket left open', async () => {
