@@ -48,7 +48,8 @@ export interface HashServerOptions {
  * Why it exists: Node 20 cannot start a worker from a .ts file. `new Worker(url)` fails with
  * "Unknown file extension .ts", even with `execArgv: ['--import', 'tsx']`. So the worker runs
  * these few lines of JavaScript instead, which load the module with tsx's `tsImport()` (about
- * 0.4 s per thread). From Node 22.18, which strips types itself, `new Worker(module)` would do.
+ * 0.4 s per thread). From Node 22.18, which strips types itself, `new Worker(module)` would do,
+ * for a module written in erasable TypeScript only (no enums, no parameter properties).
  */
 export function startWorker(module: URL, entry: string): Worker {
   const tsx = JSON.stringify(import.meta.resolve('tsx/esm/api'));
@@ -98,8 +99,13 @@ class HashPool {
   private readonly busy = new Map<Worker, Task>();
   private readonly queue: Task[] = [];
   private closed = false;
+  private readonly size: number;
 
-  constructor(private readonly size: number) {}
+  // A field and an assignment, not a parameter property: Node's own type stripping (22.18+)
+  // runs only erasable TypeScript, and this file also runs in every worker thread.
+  constructor(size: number) {
+    this.size = size;
+  }
 
   /** The job's outcome; rejects if `signal` aborts while the job still waits for a worker. */
   run(job: Job, signal: AbortSignal): Promise<Outcome> {

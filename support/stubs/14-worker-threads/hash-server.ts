@@ -47,7 +47,8 @@ export interface HashServerOptions {
  * Why it exists: Node 20 cannot start a worker from a .ts file. `new Worker(url)` fails with
  * "Unknown file extension .ts", even with `execArgv: ['--import', 'tsx']`. So the worker runs
  * these few lines of JavaScript instead, which load the module with tsx's `tsImport()` (about
- * 0.4 s per thread). From Node 22.18, which strips types itself, `new Worker(module)` would do.
+ * 0.4 s per thread). From Node 22.18, which strips types itself, `new Worker(module)` would do,
+ * for a module written in erasable TypeScript only (no enums, no parameter properties).
  */
 export function startWorker(module: URL, entry: string): Worker {
   const tsx = JSON.stringify(import.meta.resolve('tsx/esm/api'));
