@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import net from 'node:net';
-import type { Worker } from 'node:worker_threads';
+import { type Worker, Worker as WorkerThread } from 'node:worker_threads';
 import { afterAll, describe, expect, onTestFinished, test } from 'vitest';
 import { Conversation, within } from '../../support/harness/index.ts';
 import { COLD_MS, sha256Rounds, type WarmServer, warmServer } from './fixtures/hash-peer.ts';
@@ -34,7 +34,7 @@ const PING_SHARE = 1 / 4;
 const BUSY_SHARE = 0.5;
 
 /** Every worker_threads Worker this process starts while the file runs: Node's 'worker' event. */
-const threads = { started: [] as Worker[], running: new Set<Worker>(), mostAtOnce: 0 };
+const threads = { started: [] as Worker[], running: new Set<Worker>(), mostAtOnce: 0, posted: 0 };
 function recordWorker(worker: Worker): void {
   threads.started.push(worker);
   threads.running.add(worker);
@@ -42,6 +42,13 @@ function recordWorker(worker: Worker): void {
   worker.once('exit', () => threads.running.delete(worker));
 }
 process.on('worker', recordWorker);
+// Every message the main thread posts to a worker (the jobs handed out), counted from the
+// Worker class itself: Node reports a new Worker a tick after it starts, after its first job.
+const { postMessage } = WorkerThread.prototype;
+WorkerThread.prototype.postMessage = function (this: Worker, ...args) {
+  threads.posted += 1;
+  postMessage.apply(this, args);
+};
 
 /** One server for the whole file: its POOL workers stay warm from one test to the next. */
 let shared: Promise<WarmServer> | undefined;
@@ -54,6 +61,7 @@ const sharedPort = async () => (await sharedServer()).port;
 
 afterAll(async () => {
   process.off('worker', recordWorker);
+  WorkerThread.prototype.postMessage = postMessage;
   await (await shared?.catch(() => undefined))?.close();
   await Promise.all([...threads.running].map((worker) => worker.terminate()));
 });
@@ -284,7 +292,7 @@ describe(
       ).toBeLessThanOrEqual(POOL);
     });
 
-    // The last three tests break the shared server, then close it: a worker thread costs 0.4 s to
+    // The last four tests break the shared server, then close it: a worker thread costs 0.4 s to
     // start, and these reuse the ones already warm. Run alone, each starts its own.
     test('a worker that dies mid-job fails that job only: -ERR hash worker failed, then the next HASH is answered', async () => {
       const port = await sharedPort();
@@ -306,6 +314,34 @@ describe(
       expect(await exchange(client, `HASH 2 again${CRLF}`), client.transcript()).toBe(
         digestOf('again', 2),
       );
+    });
+
+    test('a job whose client leaves while it waits in the queue is dropped: no worker ever gets it', async () => {
+      const port = await sharedPort();
+      const busy = await Promise.all(
+        Array.from({ length: POOL }, async (_, index) => {
+          const client = await Conversation.open(port);
+          await client.send(`HASH ${MAX_ROUNDS} busy-${index}${CRLF}`);
+          return client;
+        }),
+      );
+      const leaving = await Conversation.open(port);
+      await leaving.send(`HASH 2 left${CRLF}`);
+      // Once another client's PONG is back, the server has read every HASH above.
+      const other = await Conversation.open(port);
+      expect(await exchange(other, `PING${CRLF}`), other.transcript()).toBe(pong);
+      const posted = threads.posted;
+      leaving.socket.resetAndDestroy();
+      expect(await exchange(other, `PING${CRLF}`), other.transcript()).toBe(pong);
+      // The busy workers die: a job still queued would now go to a worker started for it.
+      await Promise.all([...threads.running].map((worker) => worker.terminate()));
+      for (const client of busy) {
+        expect(await replies(client, 1, COLD_MS), client.transcript()).toBe(error('workerFailed'));
+      }
+      expect(
+        threads.posted - posted,
+        'a job was posted to a worker after its client had left: drop queued jobs on abort',
+      ).toBe(0);
     });
 
     test('a job queued behind busy workers that die is still answered: a new worker takes it', async () => {
