@@ -27,6 +27,8 @@ const TOGETHER_RATIO = 3;
  * one on every run, so no retry can pass it.
  */
 const STALLED_RATIO = 6;
+/** What a client pipelines behind a slow line, in octets: more than the kernel's buffers hold. */
+const PIPELINED_OCTETS = 16 * 1024 * 1024;
 /** libuv's clock counts whole milliseconds: a timer may seem to fire up to 1 ms early. */
 const CLOCK_SLACK_MS = 2;
 
@@ -154,6 +156,24 @@ describe('The delay protocol: "DELAY ms message" is answered "+message" CRLF, ms
     const slow = await openSlow();
     const reply = await exchange(slow, `DELAY 100 first${CRLF}DELAY 0 second${CRLF}`, 2);
     expect(reply, slow.transcript()).toBe(ok('first') + ok('second'));
+  });
+
+  test('while a line is answered the server reads no further: 16 MB pipelined behind it stay with the client', async () => {
+    const server = createSlowServer();
+    const port = await listen(server);
+    const accepted = nextAccepted(server);
+    const slow = await Conversation.open(port);
+    const onServer = await accepted;
+    await slow.send(`DELAY 300 first${CRLF}`);
+    // Not awaited: a server that stops reading never lets this write finish.
+    slow.socket.write(`DELAY 0 more${CRLF}`.repeat(Math.ceil(PIPELINED_OCTETS / 14)));
+    expect(await replies(slow), slow.transcript()).toBe(ok('first'));
+    expect(
+      onServer.bytesRead,
+      `the server had read ${onServer.bytesRead} octets when it answered the first line: pause() ` +
+        'the socket while a line is answered, and let TCP hold the rest',
+    ).toBeLessThan(PIPELINED_OCTETS / 16);
+    slow.socket.destroy();
   });
 
   test('RFC 9112 §2.2: a bare LF ends a line too, and the reply still ends with CRLF', async () => {
