@@ -141,6 +141,7 @@ describe('RFC 3986 §3.2.2: host = IP-literal / IPv4address / reg-name', () => {
 
   test('the port of an IPv6 host is the one after "]"', () => {
     expect(splitUrl('http://[::1]:8080/')).toMatchObject({ host: '[::1]', port: 8080 });
+    expect(splitUrl('http://[::]:8080/')).toMatchObject({ host: '[::]', port: 8080 });
   });
 
   test('a bracketed host that is not an IPv6 address is rejected', () => {
@@ -181,7 +182,7 @@ describe('RFC 3986 §3.2.2: host = IP-literal / IPv4address / reg-name', () => {
 
 describe('RFC 3986 §3.2.3: port = *DIGIT', () => {
   test('a port with anything but digits is rejected', () => {
-    for (const port of ['8o', '+80', '-1', ' 80', '0x50', '80:81']) {
+    for (const port of ['8o', '+80', '-1', ' 80', '0x50', '80:81', '80]']) {
       expect(reasonFor(`http://h:${port}/`), port).toBe('invalid-port');
     }
   });
@@ -347,7 +348,13 @@ describe('RFC 3986 §5.1: the base URI', () => {
     expect(resolveReference('http://a', 'g')).toBe('http://a/g');
   });
 
+  test('§5.2.3: a base without an authority merges its empty path as it is: a: + g is a:g', () => {
+    expect(resolveReference('about:', 'g')).toBe('about:g');
+  });
+
   test('a base without a scheme is rejected: it must be absolute', () => {
-    expect(() => resolveReference('/b/c', 'g')).toThrow(InvalidUrl);
+    expect(() => resolveReference('/b/c', 'g')).toThrow(
+      expect.objectContaining({ reason: 'not-absolute', input: '/b/c' }),
+    );
   });
 });
