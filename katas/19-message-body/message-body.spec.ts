@@ -86,6 +86,12 @@ describe('RFC 9112 §6.3: the length of a request body', () => {
     });
   });
 
+  test('a refused Content-Length is shown with every value received', () => {
+    expect(() => framingOf(['Content-Length: 1', 'Content-Length: 2'])).toThrow(
+      /400 bad-content-length: "1, 2"/,
+    );
+  });
+
   test('two different Content-Length values: 400, as llhttp says', async () => {
     const peer = await startLlhttp();
     const head = 'POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\nContent-Length: 2\r\n';
@@ -360,7 +366,22 @@ describe('RFC 9112 §7.1: chunked-body = *chunk last-chunk trailer-section CRLF'
     });
   });
 
+  test('a CR not followed by LF in a chunk line is 400 at once, without waiting for a LF', () => {
+    expect(refusal(() => decode(CHUNKED, ['5\rx']))).toEqual({
+      status: 400,
+      reason: 'bad-line-ending',
+    });
+    expect(refusal(() => decode(CHUNKED, ['0\r\nX-A: a\rb']))).toEqual({
+      status: 400,
+      reason: 'bad-line-ending',
+    });
+  });
+
   test('chunk data longer or shorter than its size (no CRLF right after it): 400', () => {
+    expect(refusal(() => decode(CHUNKED, ['5\r\nhellox\n0\r\n\r\n']))).toEqual({
+      status: 400,
+      reason: 'bad-line-ending',
+    });
     expect(refusal(() => decode(CHUNKED, ['3\r\nhello\r\n0\r\n\r\n']))).toEqual({
       status: 400,
       reason: 'bad-line-ending',
