@@ -24,6 +24,36 @@ function refusal(bytes: Uint8Array): InvalidReason | string {
   }
 }
 
+/** Why and where decodeMessage refuses `bytes`, as `reason@offset`. */
+function refusalAt(bytes: Uint8Array): string {
+  try {
+    return `read as ${JSON.stringify(decodeMessage(bytes))}`;
+  } catch (error) {
+    if (error instanceof DnsFormatError) return `${error.reason}@${error.offset}`;
+    throw error;
+  }
+}
+
+/** A record owned by the root (NAME is one zero octet): TYPE, CLASS IN, TTL 1, RDLENGTH, RDATA. */
+const rr = (type: number, rdata: readonly number[], rdlength = rdata.length) => [
+  0,
+  type >> 8,
+  type & 0xff,
+  0,
+  1,
+  0,
+  0,
+  0,
+  1,
+  rdlength >> 8,
+  rdlength & 0xff,
+  ...rdata,
+];
+/** A response with no question and these answer records: the first RDATA starts at octet 23. */
+const answersOnly = (...records: number[][]) =>
+  Uint8Array.from([0, 1, 0x80, 0, 0, 0, 0, records.length, 0, 0, 0, 0, ...records.flat()]);
+const FIRST_RDATA = 12 + 11;
+
 /** Header (id 1, a response, 1 question, 0 records), then the given octets. */
 const withQuestionAt12 = (question: number[]) =>
   Uint8Array.from([0, 1, 0x80, 0, 0, 1, 0, 0, 0, 0, 0, 0, ...question]);
@@ -53,7 +83,14 @@ describe('RFC 1035 §4.1.1: the header', () => {
       id: 7,
       questions: [{ name: 'a.b', type: 'MX' }],
     });
-    expect(decodeMessage(query).header).toMatchObject({ id: 7, qr: false, aa: false, rd: false });
+    expect(decodeMessage(query).header).toMatchObject({
+      id: 7,
+      qr: false,
+      aa: false,
+      tc: false,
+      rd: false,
+      ra: false,
+    });
   });
 
   test.each(Object.entries(RCODES))('RCODE %s is %i', (name, code) => {
@@ -147,6 +184,51 @@ describe('RFC 1035 §3.3, §4.1.3: resource records', () => {
       expect(record?.ttl).toBe(0);
     },
   );
+
+  test('the authority and additional sections hold resource records too', () => {
+    const bytes = dnsPacket.encode({
+      type: 'response',
+      id: 1,
+      questions: [{ name: 'example.com', type: 'A' }],
+      authorities: [{ name: 'example.com', type: 'NS', ttl: 1, data: 'ns.example.com' }],
+      additionals: [{ name: 'ns.example.com', type: 'A', ttl: 1, data: '192.0.2.53' }],
+    });
+    const message = decodeMessage(bytes);
+    expect(message.authorities).toMatchObject([{ name: 'example.com', type: 2 }]);
+    expect(message.additionals).toEqual([
+      { name: 'ns.example.com', class: 1, ttl: 1, type: 'A', address: '192.0.2.53' },
+    ]);
+  });
+
+  test('AAAA with an RDLENGTH other than 16 is refused, at the start of its RDATA', () => {
+    expect(refusalAt(answersOnly(rr(28, Array(15).fill(0))))).toBe(`bad-rdata@${FIRST_RDATA}`);
+  });
+
+  test('a CNAME with octets left inside its RDLENGTH after the name is refused', () => {
+    // RDATA: the name "x" (1 'x' 0), then one more octet
+    expect(refusalAt(answersOnly(rr(5, [1, 120, 0, 7])))).toBe(`bad-rdata@${FIRST_RDATA}`);
+  });
+
+  test('a CNAME whose name runs past its RDLENGTH is refused, even when octets follow', () => {
+    // RDLENGTH 3 covers 2 'x' 'y' but not the zero octet; an A record follows
+    const bytes = answersOnly(rr(5, [2, 120, 121], 3), rr(1, [192, 0, 2, 1]));
+    expect(refusalAt(bytes)).toBe(`bad-rdata@${FIRST_RDATA}`);
+  });
+
+  test('a CNAME whose name ends with its RDATA, unfinished, is bad RDATA, not a truncated message', () => {
+    // RDLENGTH and the message end together: the message is whole, the name in it is not
+    expect(refusalAt(answersOnly(rr(5, [2, 120, 121])))).toBe(`bad-rdata@${FIRST_RDATA}`);
+  });
+
+  test('a TXT character-string longer than what is left of its RDATA is refused', () => {
+    // RDATA: length 200, then only "hi"; an A record follows
+    const bytes = answersOnly(rr(16, [200, 104, 105]), rr(1, [192, 0, 2, 1]));
+    expect(refusalAt(bytes)).toBe(`bad-rdata@${FIRST_RDATA}`);
+  });
+
+  test('an MX whose RDATA is too short for its 16-bit preference is refused', () => {
+    expect(refusalAt(answersOnly(rr(15, [0])))).toBe(`bad-rdata@${FIRST_RDATA}`);
+  });
 
   test('A with an RDLENGTH other than 4 is refused', () => {
     const bytes = response([{ name: 'a', type: 'A', ttl: 1, data: '1.2.3.4' }]);
@@ -247,6 +329,14 @@ describe('RFC 1035 §4.1.4: message compression', () => {
   test('length octets starting 01 or 10 are reserved label types, refused', () => {
     expect(refusal(withQuestionAt12([0x41, 97, 0, 0, 1, 0, 1]))).toBe('reserved-label-type');
     expect(refusal(withQuestionAt12([0x81, 97, 0, 0, 1, 0, 1]))).toBe('reserved-label-type');
+  });
+
+  test('a name of exactly 255 octets is read', () => {
+    // 3 labels of 63 and one of 61: 3·64 + 62 + 1 (root) = 255 octets
+    const label = (length: number) => [length, ...Buffer.alloc(length, 97)];
+    const name = [...label(63), ...label(63), ...label(63), ...label(61), 0];
+    const [question] = decodeMessage(withQuestionAt12([...name, 0, 1, 0, 1])).questions;
+    expect(question?.name.length).toBe(253);
   });
 
   test('a name longer than 255 octets once decompressed is refused', () => {

@@ -192,6 +192,7 @@ function readRecord(reader: Reader): ResourceRecord {
   const start = reader.offset;
   const end = start + length;
   const base = { name, class: klass, ttl };
+  const within: RdataBounds = { start, end };
   const type = CODE_TYPES.get(code);
   const rdata = (record: ResourceRecord): ResourceRecord => {
     // the RDATA of a known TYPE must fill RDLENGTH exactly
@@ -208,14 +209,14 @@ function readRecord(reader: Reader): ResourceRecord {
       if (length !== 16) throw new DnsFormatError('bad-rdata', start);
       return rdata({ ...base, type, address: formatIPv6(reader.take(16)) });
     case 'CNAME':
-      return rdata({ ...base, type, target: readName(reader, end) });
+      return rdata({ ...base, type, target: readName(reader, within) });
     case 'MX':
       // RFC 1035 §3.3.9: PREFERENCE (16 bits) EXCHANGE (a domain name)
       return rdata({
         ...base,
         type,
-        preference: readU16Within(reader, end),
-        exchange: readName(reader, end),
+        preference: readU16Within(reader, within),
+        exchange: readName(reader, within),
       });
     case 'TXT': {
       // RFC 1035 §3.3.14: "One or more <character-string>s", each a length octet and octets
@@ -232,8 +233,14 @@ function readRecord(reader: Reader): ResourceRecord {
   }
 }
 
-function readU16Within(reader: Reader, end: number): number {
-  if (reader.offset + 2 > end) throw new DnsFormatError('bad-rdata', reader.offset);
+/** Where a record's RDATA starts and ends: a bad-rdata error reports the start. */
+interface RdataBounds {
+  readonly start: number;
+  readonly end: number;
+}
+
+function readU16Within(reader: Reader, { start, end }: RdataBounds): number {
+  if (reader.offset + 2 > end) throw new DnsFormatError('bad-rdata', start);
   return reader.u16();
 }
 
@@ -242,15 +249,19 @@ function readU16Within(reader: Reader, end: number): number {
  * sequence" whose first two bits are ones and whose other 14 bits are "an offset from the
  * start of the message". A pointer may only point backwards, to "a prior occurrence".
  */
-function readName(reader: Reader, end = reader.bytes.length): string {
+function readName(reader: Reader, rdata?: RdataBounds): string {
+  const end = rdata?.end ?? reader.bytes.length;
   const labels: string[] = [];
   let wireLength = 1;
   let at = reader.offset;
   let resume: number | undefined;
   const visited = new Set<number>();
   for (;;) {
+    // inside RDATA, RDLENGTH is the bound: a name that reaches it unfinished is bad RDATA
     if (at >= end)
-      throw new DnsFormatError(end < reader.bytes.length ? 'bad-rdata' : 'truncated', at);
+      throw rdata
+        ? new DnsFormatError('bad-rdata', rdata.start)
+        : new DnsFormatError('truncated', at);
     const length = reader.bytes[at] ?? 0;
     if ((length & POINTER) === POINTER) {
       reader.need(2, at);
