@@ -1,4 +1,5 @@
-import { describe, expect, test } from 'vitest';
+import dgram from 'node:dgram';
+import { describe, expect, onTestFinished, test } from 'vitest';
 import { startSntpServer } from './fixtures/sntp-server.ts';
 import {
   fromNtpTimestamp,
@@ -59,6 +60,12 @@ describe('RFC 5905 §6: the NTP timestamp counts from 1900', () => {
     expect(new Date(fromNtpTimestamp({ seconds: 0x80000000, fraction: 0 })).toISOString()).toBe(
       '1968-01-20T03:14:08.000Z',
     );
+  });
+});
+
+describe('RFC 4330 §3: the 2036 rollover, writing', () => {
+  test('2036-02-07T06:28:16Z is second 0 of era 1', () => {
+    expect(toNtpTimestamp(Date.UTC(2036, 1, 7, 6, 28, 16))).toEqual({ seconds: 0, fraction: 0 });
   });
 });
 
@@ -125,6 +132,12 @@ describe('RFC 4330 §5, RFC 5905 §7.3: replies a client must not use', () => {
   test('a zero Transmit Timestamp', () => {
     expect(refusal(reply({ ...ok, t3: 0 }))).toBe('no-transmit-time');
   });
+
+  test('zero seconds with a non-zero fraction is not a zero Transmit Timestamp (all 64 bits count)', () => {
+    const bytes = reply({ ...ok, t3: 0 });
+    bytes.writeUInt32BE(1, 44); // the fraction of T3
+    expect(refusal(bytes)).toMatch(/^read as /);
+  });
 });
 
 describe('RFC 4330: against the ntp-time server, with a known skew', () => {
@@ -172,6 +185,38 @@ describe('RFC 4330: against the ntp-time server, with a known skew', () => {
     expect(error).toBeInstanceOf(SntpError);
     expect((error as SntpError).reason).toBe('timeout');
   });
+
+  test.each([
+    ['another port', '127.0.0.1', 0],
+    ['another address (127.0.0.2), the same port', '127.0.0.2', undefined],
+  ] as const)(
+    'RFC 4330 §5: a reply from %s is ignored, even with the right origin',
+    async (_case, forgerAddress, forgerPort) => {
+      // the server stays silent; a forger elsewhere answers with a reply that echoes the origin
+      const silent = dgram.createSocket('udp4');
+      const forger = dgram.createSocket('udp4');
+      onTestFinished(() => {
+        silent.close();
+        forger.close();
+      });
+      await new Promise<void>((resolve) => silent.bind(0, '127.0.0.1', resolve));
+      const port = silent.address().port;
+      await new Promise<void>((resolve) => forger.bind(forgerPort ?? port, forgerAddress, resolve));
+      let forged = 0;
+      silent.on('message', (request, remote) => {
+        const t = request.readUInt32BE(40);
+        const bytes = reply({ t1: t, t2: t, t3: t });
+        request.copy(bytes, 24, 40, 48); // the origin, all 64 bits
+        forger.send(bytes, remote.port, remote.address);
+        forged += 1;
+      });
+      const error = await queryTime({ host: '127.0.0.1', port }, { timeoutMs: 200 }).catch(
+        (caught: unknown) => caught,
+      );
+      expect(forged, 'the forger never answered').toBe(1);
+      expect((error as SntpError).reason, String(error)).toBe('timeout');
+    },
+  );
 
   test("a Kiss-o'-Death from the server is an error with its code", async () => {
     const port = await startSntpServer({ skewMs: 0, stratum: 0 });

@@ -83,8 +83,8 @@ export function toNtpTimestamp(unixMs: number): NtpTimestamp {
     seconds += 1;
     fraction = 0;
   }
-  const ntpSeconds = (seconds + NTP_UNIX_OFFSET_SECONDS) % ERA_SECONDS;
-  return { seconds: ntpSeconds < 0 ? ntpSeconds + ERA_SECONDS : ntpSeconds, fraction };
+  // from 1900 on, the sum is positive; mod 2^32 folds era 1 (2036 on) onto second 0
+  return { seconds: (seconds + NTP_UNIX_OFFSET_SECONDS) % ERA_SECONDS, fraction };
 }
 
 /**
