@@ -162,6 +162,34 @@ describe('RFC 1035 §6: answers from the zone, read by c-ares (dns.Resolver)', (
     });
   });
 
+  test('RFC 8020 §2: the root has names below it in any zone that holds one: NODATA', () => {
+    const reply = answerQuery(queryFor('.', 'A'), ZONE);
+    expect(decoded(reply), seen(reply)).toMatchObject({ rcode: 'NOERROR', answers: [] });
+  });
+
+  test('a zone name written with its trailing dot (the root) is the same name', () => {
+    const reply = answerQuery(queryFor('dot.test', 'A'), { 'dot.test.': { A: ['192.0.2.46'] } });
+    expect(decoded(reply), seen(reply)).toMatchObject({
+      rcode: 'NOERROR',
+      answers: [{ type: 'A', data: '192.0.2.46' }],
+    });
+  });
+
+  test('RFC 1035 §3.3.9: an MX preference that is not a 16-bit integer cannot be written: SERVFAIL', () => {
+    for (const preference of [-1, 65_536, 1.5]) {
+      const zone: Zone = { 'mx.test': { MX: [{ preference, exchange: 'mail.test' }] } };
+      const reply = answerQuery(queryFor('mx.test', 'MX'), zone);
+      expect(decoded(reply).rcode, `preference ${preference}: ${seen(reply)}`).toBe('SERVFAIL');
+    }
+    for (const preference of [0, 65_535]) {
+      const zone: Zone = { 'mx.test': { MX: [{ preference, exchange: 'mail.test' }] } };
+      const reply = answerQuery(queryFor('mx.test', 'MX'), zone);
+      expect(decoded(reply).answers, `preference ${preference}: ${seen(reply)}`).toMatchObject([
+        { type: 'MX', data: { preference, exchange: 'mail.test' } },
+      ]);
+    }
+  });
+
   test('§4.1.1 SERVFAIL: a record the server cannot write fails that query, not the server', async () => {
     const port = await serve({
       'broken.test': { A: ['not an address'] },
@@ -209,6 +237,27 @@ describe('RFC 1035 §4.1.1, §7.3: the reply a resolver can match', () => {
     ]);
   });
 
+  test(`§4.2.1: TC only when the answers do not fit: a reply of up to ${MAX_UDP_OCTETS} octets goes whole`, () => {
+    // 1, 2, 3 … A records: the first count that gets TC must be one whose answers would exceed
+    // 512 octets. With answer names as pointers, 30 records make exactly 512 here.
+    const sizes: number[] = [];
+    for (let count = 1; count <= 40; count += 1) {
+      const addresses = Array.from({ length: count }, (_, i) => `10.2.0.${i}`);
+      const reply = answerQuery(queryFor('abcdefghi.test', 'A'), {
+        'abcdefghi.test': { A: addresses },
+      });
+      if (decoded(reply).flag_tc) {
+        const [last = 0, previous = 0] = [sizes.at(-1), sizes.at(-2)];
+        expect(last + (last - previous), `TC at ${count} records; sizes ${sizes}`).toBeGreaterThan(
+          MAX_UDP_OCTETS,
+        );
+        return;
+      }
+      sizes.push(reply?.length ?? 0);
+    }
+    throw new Error(`40 A records never got TC; sizes ${sizes}`);
+  });
+
   test(`§4.2.1: a reply over ${MAX_UDP_OCTETS} octets goes without answers and with TC set`, () => {
     const reply = answerQuery(queryFor('many.test', 'A'), ZONE);
     expect(reply?.length, seen(reply)).toBeLessThanOrEqual(MAX_UDP_OCTETS);
@@ -226,6 +275,12 @@ describe('RFC 1035 §4.1.1: what the server will not answer, and how', () => {
       opcode: 'STATUS',
       rcode: 'NOTIMP',
     });
+  });
+
+  test('no question at all: FORMERR', () => {
+    const none = Uint8Array.from([0, 12, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+    const reply = answerQuery(none, ZONE);
+    expect(decoded(reply), seen(reply)).toMatchObject({ id: 12, rcode: 'FORMERR' });
   });
 
   test('two questions: FORMERR', () => {
@@ -290,6 +345,18 @@ describe('RFC 1035 §4.1.1: what the server will not answer, and how', () => {
       answers: [],
       additionals: [],
     });
+  });
+
+  test('RFC 6891 §7: only an OPT record means EDNS; another additional record is answered as usual', () => {
+    const withA = dnsPacket.encode({
+      type: 'query',
+      id: 13,
+      questions: [{ name: 'example.test', type: 'A' }],
+      additionals: [{ name: 'example.test', type: 'A', ttl: 1, data: '192.0.2.99' }],
+    });
+    const reply = answerQuery(withA, ZONE);
+    expect(decoded(reply), seen(reply)).toMatchObject({ id: 13, rcode: 'NOERROR' });
+    expect(decoded(reply).answers, seen(reply)).toHaveLength(2);
   });
 
   test('RFC 2181 §11: a name with octets above 0x7F is echoed as its octets, and is NXDOMAIN', () => {
