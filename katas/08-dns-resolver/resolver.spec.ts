@@ -143,6 +143,34 @@ describe('RFC 1035 §4.2.1, §4.1.3: a query over UDP; the answer section comes 
     expect(addresses(answers).sort(), seenBy(server)).toEqual([...ADDRESSES].sort());
   });
 
+  test('an IPv6 server (::1) is asked over UDP on IPv6', async () => {
+    const server = dgram.createSocket('udp6');
+    onTestFinished(() => new Promise<void>((resolve) => server.close(() => resolve())));
+    await new Promise<void>((resolve) => server.bind(0, '::1', resolve));
+    server.on('message', (message, remote) => {
+      const asked = dnsPacket.decode(message);
+      const answer = dnsPacket.encode({
+        type: 'response',
+        id: asked.id ?? 0,
+        questions: asked.questions ?? [],
+        answers: [{ name: NAME, type: 'A', ttl: 1, data: '192.0.2.6' }],
+      });
+      server.send(answer, remote.port, remote.address);
+    });
+    const answers = await within(
+      query({ host: '::1', port: server.address().port }, NAME, 'A', PATIENT),
+      'query() to ::1 never settled',
+    );
+    expect(addresses(answers)).toEqual(['192.0.2.6']);
+  });
+
+  test('a name asked with its trailing dot (the root, written) is the same name', async () => {
+    const server = await serve();
+    const answers = await ask(server, `${NAME}.`, 'A');
+    expect(addresses(answers).sort(), seenBy(server)).toEqual([...ADDRESSES].sort());
+    expect(server.seen, 'taken at once: no retry was needed').toHaveLength(1);
+  });
+
   test('RFC 4343 §3: a reply that spells the question in another case of A–Z is the reply', async () => {
     // the server writes EXAMPLE.TEST in its question section: the same name, compared without case
     const server = await serve({ respell: (name) => name.toUpperCase() });
@@ -181,30 +209,42 @@ describe('RFC 5452 §9.1, RFC 1035 §7.3: only the reply to this question, from 
     },
   );
 
-  test('a reply from another port is ignored, even with the right ID and question', async () => {
-    // A forger who guessed the ID, sending from its own port; the real server stays silent.
-    const silent = dgram.createSocket('udp4');
-    const forger = dgram.createSocket('udp4');
-    onTestFinished(async () => {
-      await new Promise((resolve) => silent.close(() => resolve(undefined)));
-      await new Promise((resolve) => forger.close(() => resolve(undefined)));
-    });
-    await new Promise<void>((resolve) => silent.bind(0, LOOPBACK, resolve));
-    silent.on('message', (message, remote) => {
-      const asked = dnsPacket.decode(message);
-      const forged = dnsPacket.encode({
-        type: 'response',
-        id: asked.id ?? 0,
-        questions: asked.questions ?? [],
-        answers: [{ name: NAME, type: 'A', ttl: 1, data: FORGED_ADDRESS }],
+  test.each([
+    ['another port', LOOPBACK, 0],
+    ['another address (127.0.0.2), the same port', '127.0.0.2', undefined],
+  ] as const)(
+    'a reply from %s is ignored, even with the right ID and question',
+    async (_case, forgerAddress, forgerPort) => {
+      // A forger who guessed the ID, sending from elsewhere; the real server stays silent.
+      const silent = dgram.createSocket('udp4');
+      const forger = dgram.createSocket('udp4');
+      onTestFinished(async () => {
+        await new Promise((resolve) => silent.close(() => resolve(undefined)));
+        await new Promise((resolve) => forger.close(() => resolve(undefined)));
       });
-      forger.send(forged, remote.port, remote.address);
-    });
-    const port = silent.address().port;
-    const options = { timeoutMs: 100, attempts: 1 };
-    const error = await queryErrorOf(query({ host: LOOPBACK, port }, NAME, 'A', options));
-    expect(error.reason, error.message).toBe('timeout');
-  });
+      await new Promise<void>((resolve) => silent.bind(0, LOOPBACK, resolve));
+      await new Promise<void>((resolve) =>
+        forger.bind(forgerPort ?? silent.address().port, forgerAddress, resolve),
+      );
+      let forgedSent = 0;
+      silent.on('message', (message, remote) => {
+        const asked = dnsPacket.decode(message);
+        const forged = dnsPacket.encode({
+          type: 'response',
+          id: asked.id ?? 0,
+          questions: asked.questions ?? [],
+          answers: [{ name: NAME, type: 'A', ttl: 1, data: FORGED_ADDRESS }],
+        });
+        forger.send(forged, remote.port, remote.address);
+        forgedSent += 1;
+      });
+      const port = silent.address().port;
+      const options = { timeoutMs: 100, attempts: 1 };
+      const error = await queryErrorOf(query({ host: LOOPBACK, port }, NAME, 'A', options));
+      expect(forgedSent, 'the forger never answered').toBe(1);
+      expect(error.reason, error.message).toBe('timeout');
+    },
+  );
 });
 
 describe('RFC 1035 §4.2.1, RFC 1123 §6.1.3.3: UDP loses datagrams; the resolver sends again', () => {
@@ -213,6 +253,13 @@ describe('RFC 1035 §4.2.1, RFC 1123 §6.1.3.3: UDP loses datagrams; the resolve
     const answers = await ask(server, NAME, 'A', FAST);
     expect(addresses(answers).sort(), seenBy(server)).toEqual([...ADDRESSES].sort());
     expect(server.seen.map((seen) => seen.transport)).toEqual(['udp', 'udp']);
+  });
+
+  test('options.attempts is the number of datagrams sent: 2 attempts, 2 datagrams, then the timeout', async () => {
+    const server = await serve({ dropFirst: 99 });
+    const error = await queryErrorOf(ask(server, NAME, 'A', { timeoutMs: 60, attempts: 2 }));
+    expect(error.message).toMatch(/\b2 attempts\b/);
+    expect(server.seen, 'one datagram per attempt').toHaveLength(2);
   });
 
   test('every attempt lost: a timeout error that says how many attempts', async () => {
@@ -275,6 +322,27 @@ describe('RFC 1035 §4.2.2, RFC 7766 §5: TC set, so the same question again ove
     );
   });
 
+  test.each(['another-id', 'not-dns'] as const)(
+    'over TCP, a message first with %s: skipped by its length, and the real reply after it taken',
+    async (forgery) => {
+      const server = await serve({ truncateUdp: true, tcpFirst: [forgery] });
+      const answers = await ask(server, NAME, 'A');
+      expect(addresses(answers).sort(), seenBy(server)).toEqual([...ADDRESSES].sort());
+    },
+  );
+
+  test('a TCP server that never answers: a timeout after timeoutMs, not a hang', async () => {
+    const server = await serve({ truncateUdp: true, tcpSilent: true });
+    const error = await queryErrorOf(ask(server, NAME, 'A', { timeoutMs: 150, attempts: 1 }));
+    expect(error.reason, error.message).toBe('timeout');
+  });
+
+  test('a TCP connection reset by the server: tcp-failed', async () => {
+    const server = await serve({ truncateUdp: true, tcpReset: true });
+    const error = await queryErrorOf(ask(server, NAME, 'A'));
+    expect(error.reason, error.message).toBe('tcp-failed');
+  });
+
   test.each([1, 2, 20])(
     'the connection closed after octet %i of the reply: a clear error, not a hang',
     async (octets) => {
@@ -297,6 +365,13 @@ describe('RFC 1035 §4.1.1: RCODE, an error is a clear error', () => {
   test('RFC 2308 §2.2: a name without records of the type is an empty answer (NODATA), not an error', async () => {
     const server = await serve();
     expect(await ask(server, NAME, 'CNAME'), seenBy(server)).toEqual([]);
+  });
+
+  test('any other error RCODE (NOTIMP, 4): other-rcode, and the message gives the RCODE', async () => {
+    const server = await serve({ rcode: 'NOTIMP' });
+    const error = await queryErrorOf(ask(server, NAME, 'A'));
+    expect(error.reason, error.message).toBe('other-rcode');
+    expect(error.message).toMatch(/RCODE 4\b/);
   });
 
   test.each(['SERVFAIL', 'REFUSED', 'FORMERR'] as const)('%s: its own reason', async (rcode) => {
