@@ -215,6 +215,12 @@ describe('RFC 1035 §3.3, §4.1.3: resource records', () => {
     expect(refusalAt(bytes)).toBe(`bad-rdata@${FIRST_RDATA}`);
   });
 
+  test('a name in RDATA is read only within RDLENGTH: the octets after it are not part of it', () => {
+    // RDLENGTH 3 covers 2 'x' 'y'; after it come c0 ff, which read as a name would be a forward pointer
+    const bytes = Uint8Array.from([...answersOnly(rr(5, [2, 120, 121], 3)), 0xc0, 0xff]);
+    expect(refusalAt(bytes)).toBe(`bad-rdata@${FIRST_RDATA}`);
+  });
+
   test('a CNAME whose name ends with its RDATA, unfinished, is bad RDATA, not a truncated message', () => {
     // RDLENGTH and the message end together: the message is whole, the name in it is not
     expect(refusalAt(answersOnly(rr(5, [2, 120, 121])))).toBe(`bad-rdata@${FIRST_RDATA}`);

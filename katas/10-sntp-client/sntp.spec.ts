@@ -218,6 +218,22 @@ describe('RFC 4330: against the ntp-time server, with a known skew', () => {
     },
   );
 
+  test('an IPv6 server (::1) is asked over UDP on IPv6', async () => {
+    const server = dgram.createSocket('udp6');
+    onTestFinished(() => {
+      server.close();
+    });
+    await new Promise<void>((resolve) => server.bind(0, '::1', resolve));
+    server.on('message', (request, remote) => {
+      const t = request.readUInt32BE(40);
+      const bytes = reply({ t1: t, t2: t, t3: t });
+      request.copy(bytes, 24, 40, 48);
+      server.send(bytes, remote.port, remote.address);
+    });
+    const sample = await queryTime({ host: '::1', port: server.address().port });
+    expect(sample.stratum).toBe(1);
+  });
+
   test("a Kiss-o'-Death from the server is an error with its code", async () => {
     const port = await startSntpServer({ skewMs: 0, stratum: 0 });
     await expect(queryTime({ host: '127.0.0.1', port })).rejects.toThrow(/kiss-of-death.*RATE/);
