@@ -1,26 +1,18 @@
 import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import net from 'node:net';
+import { availableParallelism } from 'node:os';
 import { type Worker, Worker as WorkerThread } from 'node:worker_threads';
-import { afterAll, describe, expect, onTestFinished, test } from 'vitest';
-import { Conversation, within } from '../../support/harness/index.ts';
+import { afterAll, beforeAll, describe, expect, onTestFinished, test } from 'vitest';
+import { Conversation, listen, within } from '../../support/harness/index.ts';
 import { COLD_MS, sha256Rounds, type WarmServer, warmServer } from './fixtures/hash-peer.ts';
-import {
-  createHashServer,
-  ERROR_PREFIX,
-  MAX_ROUNDS,
-  OK_PREFIX,
-  PONG,
-  REASONS,
-  type Reason,
-} from './hash-server.ts';
+import { createHashServer, MAX_ROUNDS, REASONS, type Reason } from './hash-server.ts';
 
 const CRLF = '\r\n';
 // Reply lines as the rule spells them: "+" and the hex digest (or PONG), or "-ERR " and the reason.
-const digestOf = (text: string, rounds: number) =>
-  `${OK_PREFIX}${sha256Rounds(text, rounds)}${CRLF}`;
-const pong = `${OK_PREFIX}${PONG}${CRLF}`;
-const error = (reason: Reason) => `${ERROR_PREFIX}${REASONS[reason]}${CRLF}`;
+const digestOf = (text: string, rounds: number) => `+${sha256Rounds(text, rounds)}${CRLF}`;
+const pong = `+PONG${CRLF}`;
+const error = (reason: Reason) => `-ERR ${REASONS[reason]}${CRLF}`;
 
 /** The pool size the specs ask for. */
 const POOL = 2;
@@ -54,10 +46,24 @@ WorkerThread.prototype.postMessage = function (this: Worker, ...args) {
 let shared: Promise<WarmServer> | undefined;
 function sharedServer(): Promise<WarmServer> {
   // A failure is kept: every later test fails with it at once, instead of starting workers again.
-  shared ??= warmServer(createHashServer({ workers: POOL }), POOL);
+  if (shared === undefined) {
+    shared = warmServer(created ?? createHashServer({ workers: POOL }), POOL);
+    created = undefined;
+  }
   return shared;
 }
 const sharedPort = async () => (await sharedServer()).port;
+
+// Created before the first test rather than inside it: what runs at creation (the pool, its
+// 'close' listener) then belongs to no single test, and Stryker runs every test against it.
+let created: net.Server | undefined;
+beforeAll(() => {
+  try {
+    created = createHashServer({ workers: POOL });
+  } catch {
+    // the stub: every test that needs the server fails with the same error, at once
+  }
+});
 
 afterAll(async () => {
   process.off('worker', recordWorker);
@@ -141,7 +147,7 @@ describe(
       const client = await Conversation.open(await sharedPort());
       const vector = createHash('sha256').update('abc').digest('hex');
       expect(await exchange(client, `HASH 1 abc${CRLF}`), client.transcript()).toBe(
-        `${OK_PREFIX}${vector}${CRLF}`,
+        `+${vector}${CRLF}`,
       );
     });
 
@@ -292,7 +298,36 @@ describe(
       ).toBeLessThanOrEqual(POOL);
     });
 
-    // The last four tests break the shared server, then close it: a worker thread costs 0.4 s to
+    test('with no workers option, the pool is os.availableParallelism() − 1 threads, at least 1', async () => {
+      const size = Math.max(1, availableParallelism() - 1);
+      const mine = new Set<Worker>();
+      let mostAtOnce = 0;
+      const watch = (worker: Worker) => {
+        mine.add(worker);
+        mostAtOnce = Math.max(mostAtOnce, mine.size);
+        worker.once('exit', () => mine.delete(worker));
+      };
+      process.on('worker', watch);
+      onTestFinished(() => {
+        process.off('worker', watch);
+      });
+      const port = await listen(createHashServer());
+      const clients = await Promise.all(
+        Array.from({ length: size + 1 }, () => Conversation.open(port)),
+      );
+      const rounds = Math.ceil(heavyHash().rounds / 10);
+      await Promise.all(
+        clients.map(async (client, index) =>
+          expect(await exchange(client, `HASH ${rounds} default-${index}${CRLF}`)).toBe(
+            digestOf(`default-${index}`, rounds),
+          ),
+        ),
+      );
+      expect(mostAtOnce, `${size + 1} HASHes at once on a default pool`).toBeGreaterThan(0);
+      expect(mostAtOnce, `${size + 1} HASHes at once on a default pool`).toBeLessThanOrEqual(size);
+    });
+
+    // The last seven tests break the shared server, then close it: a worker thread costs 0.4 s to
     // start, and these reuse the ones already warm. Run alone, each starts its own.
     test('a worker that dies mid-job fails that job only: -ERR hash worker failed, then the next HASH is answered', async () => {
       const port = await sharedPort();
@@ -342,6 +377,61 @@ describe(
         threads.posted - posted,
         'a job was posted to a worker after its client had left: drop queued jobs on abort',
       ).toBe(0);
+    });
+
+    test("an uncaught exception in a worker does not reach the main thread: the pool listens for the Worker's 'error'", async () => {
+      const client = await Conversation.open(await sharedPort());
+      expect(await exchange(client, `HASH 1 listening${CRLF}`), client.transcript()).toBe(
+        digestOf('listening', 1),
+      );
+      // What Node does when code in a worker throws: it emits 'error' on the Worker, then 'exit'.
+      for (const worker of threads.running) {
+        expect(
+          () => worker.emit('error', new Error('thrown in the worker')),
+          "no 'error' listener on a Worker: Node throws the worker's exception in the main thread",
+        ).not.toThrow();
+      }
+    });
+
+    test('a client that leaves while its job runs takes no other queued job with it', async () => {
+      const port = await sharedPort();
+      const busy = await Promise.all(
+        Array.from({ length: POOL }, async (_, index) => {
+          const client = await Conversation.open(port);
+          await client.send(`HASH ${MAX_ROUNDS} running-${index}${CRLF}`);
+          return client;
+        }),
+      );
+      const queued = await Conversation.open(port);
+      await queued.send(`HASH 2 still-queued${CRLF}`);
+      const other = await Conversation.open(port);
+      expect(await exchange(other, `PING${CRLF}`), other.transcript()).toBe(pong);
+      const [leaving, ...staying] = busy;
+      leaving?.socket.resetAndDestroy();
+      expect(await exchange(other, `PING${CRLF}`), other.transcript()).toBe(pong);
+      // The busy workers die; the queued job must still be there to get a worker of its own.
+      await Promise.all([...threads.running].map((worker) => worker.terminate()));
+      for (const client of staying) {
+        expect(await replies(client, 1, COLD_MS), client.transcript()).toBe(error('workerFailed'));
+      }
+      expect(await replies(queued, 1, COLD_MS), queued.transcript()).toBe(
+        digestOf('still-queued', 2),
+      );
+    });
+
+    test('workers that exit while idle are forgotten: the next HASH gets a live worker', async () => {
+      const client = await Conversation.open(await sharedPort());
+      expect(await exchange(client, `HASH 1 idle${CRLF}`), client.transcript()).toBe(
+        digestOf('idle', 1),
+      );
+      // No job is running now: every worker is idle.
+      await Promise.all([...threads.running].map((worker) => worker.terminate()));
+      await client.send(`HASH 2 revived${CRLF}`);
+      const reply = await replies(client, 1, COLD_MS).catch((never: Error) => {
+        never.message = `a HASH after the idle workers exited was never answered: was it posted to a dead worker? Forget a worker on its 'exit'\n\n${never.message}`;
+        throw never;
+      });
+      expect(reply, client.transcript()).toBe(digestOf('revived', 2));
     });
 
     test('a job queued behind busy workers that die is still answered: a new worker takes it', async () => {
