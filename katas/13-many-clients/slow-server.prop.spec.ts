@@ -5,9 +5,7 @@ import {
   CRLF,
   createSlowServer,
   DELAY,
-  ERROR_PREFIX,
   MAX_DELAY_MS,
-  OK_PREFIX,
   REASONS,
   type Reason,
 } from './slow-server.ts';
@@ -22,7 +20,7 @@ const SOCKET_RUNS = { numRuns: 20, interruptAfterTimeLimit: 3_000 } as const;
 /** One line of a request and the reply the rule gives it, without its CRLF. */
 type Case = { readonly line: string; readonly reply: string };
 
-const errorReply = (reason: Reason) => `${ERROR_PREFIX}${REASONS[reason]}`;
+const errorReply = (reason: Reason) => `-ERR ${REASONS[reason]}`;
 
 /** message = 1*VCHAR: visible ASCII, %x21-7E. */
 const message = fc.stringMatching(/^[\x21-\x7e]{1,12}$/);
@@ -34,7 +32,7 @@ const delay = fc
 
 const request: fc.Arbitrary<Case> = fc.record({ delay, message }).map(({ delay, message }) => ({
   line: `${DELAY} ${delay.text} ${message}`,
-  reply: `${OK_PREFIX}${message}`,
+  reply: `+${message}`,
 }));
 
 const unknownCommand: fc.Arbitrary<Case> = fc

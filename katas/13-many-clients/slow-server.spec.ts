@@ -4,17 +4,15 @@ import { Conversation, connect, listen, within } from '../../support/harness/ind
 import {
   CRLF,
   createSlowServer,
-  ERROR_PREFIX,
   MAX_DELAY_MS,
   MAX_LINE_LENGTH,
-  OK_PREFIX,
   REASONS,
   type Reason,
 } from './slow-server.ts';
 
 // Reply lines as the rule spells them: "+" and the message, or "-ERR " and the reason; then CRLF.
-const ok = (message: string) => `${OK_PREFIX}${message}${CRLF}`;
-const error = (reason: Reason) => `${ERROR_PREFIX}${REASONS[reason]}${CRLF}`;
+const ok = (message: string) => `+${message}${CRLF}`;
+const error = (reason: Reason) => `-ERR ${REASONS[reason]}${CRLF}`;
 
 /** What one client alone asks for in the concurrency spec, in milliseconds. */
 const ONE_CLIENT_MS = 200;
@@ -200,6 +198,17 @@ describe('The delay protocol: "-ERR reason" answers a line that is not a request
       expect(reply, slow.transcript()).toBe(error(reason).repeat(lines.length) + ok('still-here'));
     });
   }
+
+  test(`DELAY ${MAX_DELAY_MS}, MAX_DELAY_MS itself, is accepted: no error comes, the wait goes on`, async () => {
+    const port = await listen(createSlowServer());
+    const patient = await Conversation.open(port);
+    await patient.send(`DELAY ${MAX_DELAY_MS} edge${CRLF}`);
+    // A refusal would be immediate: by the time another client's 20 ms wait is over, it is here.
+    const other = await Conversation.open(port);
+    expect(await exchange(other, `DELAY 20 sync${CRLF}`), other.transcript()).toBe(ok('sync'));
+    await new Promise((resolve) => setImmediate(resolve)); // whatever else came, read it first
+    expect(patient.transcript(), 'DELAY 10000 was answered at once').not.toMatch(/^S:/m);
+  });
 
   test(`a delay above MAX_DELAY_MS (${MAX_DELAY_MS}) is refused, not waited for`, async () => {
     const slow = await openSlow();
