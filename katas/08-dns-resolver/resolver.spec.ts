@@ -17,6 +17,23 @@ import { DnsQueryError, type QueryOptions, query } from './resolver.ts';
 // The server is fixtures/zone-server.ts: dns-packet on UDP and TCP (no learner code),
 // scripted per test to lose datagrams, send forgeries first, set TC, or fail.
 
+/**
+ * A second loopback address, for a forger at another address: Linux routes all of
+ * 127.0.0.0/8 to the loopback interface, macOS only 127.0.0.1 unless an alias is added.
+ * Where it cannot be bound, the case that needs it is left out.
+ */
+const SECOND_LOOPBACK = await new Promise<boolean>((resolve) => {
+  const probe = dgram.createSocket('udp4');
+  probe.once('error', () => {
+    probe.close();
+    resolve(false);
+  });
+  probe.bind(0, '127.0.0.2', () => {
+    probe.close();
+    resolve(true);
+  });
+});
+
 const NAME = 'example.test';
 const ADDRESSES = ['192.0.2.1', '192.0.2.2'];
 const ZONE = new Map<string, dnsPacket.Answer[]>([
@@ -211,7 +228,9 @@ describe('RFC 5452 §9.1, RFC 1035 §7.3: only the reply to this question, from 
 
   test.each([
     ['another port', LOOPBACK, 0],
-    ['another address (127.0.0.2), the same port', '127.0.0.2', undefined],
+    ...(SECOND_LOOPBACK
+      ? ([['another address (127.0.0.2), the same port', '127.0.0.2', undefined]] as const)
+      : []),
   ] as const)(
     'a reply from %s is ignored, even with the right ID and question',
     async (_case, forgerAddress, forgerPort) => {

@@ -13,6 +13,23 @@ import {
   toNtpTimestamp,
 } from './sntp.ts';
 
+/**
+ * A second loopback address, for a forger at another address: Linux routes all of
+ * 127.0.0.0/8 to the loopback interface, macOS only 127.0.0.1 unless an alias is added.
+ * Where it cannot be bound, the case that needs it is left out.
+ */
+const SECOND_LOOPBACK = await new Promise<boolean>((resolve) => {
+  const probe = dgram.createSocket('udp4');
+  probe.once('error', () => {
+    probe.close();
+    resolve(false);
+  });
+  probe.bind(0, '127.0.0.2', () => {
+    probe.close();
+    resolve(true);
+  });
+});
+
 /** A server reply with the given first octet, stratum and timestamps (NTP seconds, fraction 0). */
 function reply(fields: {
   first?: number;
@@ -188,7 +205,9 @@ describe('RFC 4330: against the ntp-time server, with a known skew', () => {
 
   test.each([
     ['another port', '127.0.0.1', 0],
-    ['another address (127.0.0.2), the same port', '127.0.0.2', undefined],
+    ...(SECOND_LOOPBACK
+      ? ([['another address (127.0.0.2), the same port', '127.0.0.2', undefined]] as const)
+      : []),
   ] as const)(
     'RFC 4330 §5: a reply from %s is ignored, even with the right origin',
     async (_case, forgerAddress, forgerPort) => {
