@@ -28,6 +28,12 @@ describe('the command line', () => {
   test('--pair defaults to 10 minutes', () => {
     expect(parse('--pair')).toMatchObject({ kind: 'watch', pairMinutes: 10 });
     expect(parse('4 --pair 15')).toMatchObject({ kind: 'watch', number: 4, pairMinutes: 15 });
+    expect(parse('--pair --poll')).toMatchObject({ pairMinutes: 10, poll: true });
+  });
+  test.each(['0', 'abc', '1.5'])('--pair %s is refused with its own message', (value) => {
+    const command = parse(`--pair ${value}`);
+    expect(command).toMatchObject({ kind: 'invalid' });
+    expect(command.kind === 'invalid' && command.message).toContain('--pair takes the minutes');
   });
   test('--serve with an optional port', () => {
     expect(parse('3 --serve --port 8080')).toEqual({

@@ -51,10 +51,12 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv = proc
       flags.add(arg as Flag);
     } else if ((VALUED as readonly string[]).includes(arg)) {
       const next = argv[i + 1];
-      if (arg === '--pair' && (next === undefined || !/^\d+$/.test(next))) {
+      if (arg === '--pair' && (next === undefined || next.startsWith('-'))) {
         values.set('--pair', DEFAULT_PAIR_MINUTES);
         continue;
       }
+      if (arg === '--pair' && !/^[1-9]\d*$/.test(next ?? ''))
+        return { kind: 'invalid', message: MESSAGES.badPair(next, DEFAULT_PAIR_MINUTES) };
       if (next === undefined || !/^\d+$/.test(next))
         return { kind: 'invalid', message: MESSAGES.badNumber(arg, next) };
       values.set(arg as Valued, Number(next));

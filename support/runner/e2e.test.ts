@@ -99,11 +99,11 @@ describe('npm run kata, in order, as a learner meets it', { timeout: 60_000 }, (
     expect(err).toContain(MESSAGES.locked(third, second));
   });
 
-  test('an edit to a passed kata makes it pending again, and locks what follows', () => {
+  test('an edit to a passed kata makes it changed, and the kata reached after it stays open', () => {
     writeFileSync(module(), `${readFileSync(reference(), 'utf8')}\n// an edit\n`);
-    const { code, err } = kata(String(second.number), '--once');
-    expect(code).toBe(2);
-    expect(err).toContain(MESSAGES.locked(second, first));
+    const { code, out } = kata(String(second.number), '--once');
+    expect(code, out).toBe(1);
+    expect(row(first)).toContain('changed');
   });
 
   test("--reset puts the stub back and keeps the learner's file as a backup", () => {
@@ -119,6 +119,7 @@ describe('npm run kata, in order, as a learner meets it', { timeout: 60_000 }, (
     const backup = /kept in (\S+)/.exec(out)?.[1] ?? '';
     expect(existsSync(inCopy(backup)), out).toBe(true);
     expect(readFileSync(inCopy(backup), 'utf8')).toBe(mine);
+    expect(kata(String(second.number), '--once').code, 'a reset locks nothing reached').toBe(1);
   });
 
   test('--catch-up N copies the reference of every kata before N, verifies them, and unlocks N', () => {
@@ -129,15 +130,27 @@ describe('npm run kata, in order, as a learner meets it', { timeout: 60_000 }, (
     expect(kata(String(third.number), '--once').code).toBe(1);
   });
 
-  test('npm run progress -- --json reports every kata', () => {
-    const { code, out } = kata('--progress', '--json');
+  test('--catch-up to a kata that does not exist is refused like npm run kata 99', () => {
+    const { code, err } = kata('--catch-up', '99');
+    expect(code).toBe(2);
+    expect(err).toContain('There is no kata 99');
+  });
+
+  test('npm run progress -- --json reports every kata; one not reached is locked, not failing', () => {
+    const { code, out, err } = kata('--progress', '--json');
     expect(code).toBe(0);
+    expect(err).toContain('Verifying katas');
     const report = JSON.parse(out) as {
       done: number;
-      katas: { number: number; standing: string }[];
+      katas: { number: number; standing: string; unlocked: boolean }[];
     };
     expect(report.katas).toHaveLength(KATAS.length);
     expect(report.done).toBe(2);
+    const after = report.katas.filter((k) => k.number > third.number);
+    expect(after.every((k) => k.standing === 'locked' && !k.unlocked)).toBe(true);
+    expect(progress()).not.toMatch(
+      new RegExp(`\\| ${folderOf(KATAS.at(-1) ?? third).slice(0, 2)} .*failing`),
+    );
   });
 
   test('a backup folder keeps every replaced file', () => {

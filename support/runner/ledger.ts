@@ -1,6 +1,6 @@
 /**
  * The runner's view of progress: the records in PROGRESS.md set against the
- * learner's files as they are now.
+ * learner's files as they are now, and the furthest kata reached.
  */
 import { KATAS } from '../katas.ts';
 import { PROGRESS_FILE } from './paths.ts';
@@ -13,27 +13,41 @@ import {
   writeAtomically,
 } from './progress.ts';
 import { type KataRun, passed } from './session.ts';
-import { type Standing, standing, unlocked } from './unlock.ts';
+import { furthest, type Reach, type Standing, standing, unlocked } from './unlock.ts';
 
-export interface Ledger {
+export interface Ledger extends Reach {
   readonly progress: Progress;
-  readonly standings: ReadonlyMap<number, Standing>;
 }
 
+/** A kata's standing as the learner sees it: a kata not reached yet is locked. */
+export type Label = Standing | 'locked';
+
 /** The progress recorded, set against the hashes of the learner's files now. */
-function ledgerOf(progress: Progress): Ledger {
+function ledgerOf(progress: Progress, recorded: number): Ledger {
   const standings = new Map(
     KATAS.map((kata) => [kata.number, standing(kata, progress, hashKata(kata))]),
   );
-  return { progress, standings };
+  return { progress, standings, reached: furthest(standings, recorded) };
 }
 
 export function readLedger(file = PROGRESS_FILE): Ledger {
-  return ledgerOf(readProgress(file));
+  const { progress, reached } = readProgress(file);
+  return ledgerOf(progress, reached);
 }
 
 export function doneCount(ledger: Ledger): number {
   return [...ledger.standings.values()].filter((s) => s === 'done').length;
+}
+
+/** Every kata's label: its standing once reached, else locked. */
+export function labels(ledger: Ledger): ReadonlyMap<number, Label> {
+  const open = new Set(unlocked(ledger, false).map((kata) => kata.number));
+  return new Map(
+    KATAS.map((kata) => [
+      kata.number,
+      open.has(kata.number) ? (ledger.standings.get(kata.number) ?? 'not-run') : 'locked',
+    ]),
+  );
 }
 
 function recordOf(run: KataRun, at = new Date()): KataRecord {
@@ -49,20 +63,10 @@ function recordOf(run: KataRun, at = new Date()): KataRecord {
 
 /** Records the runs, then rewrites PROGRESS.md atomically. Returns the new ledger. */
 export function record(runs: readonly KataRun[], file = PROGRESS_FILE): Ledger {
-  const progress = new Map(readProgress(file));
+  const before = readProgress(file);
+  const progress = new Map(before.progress);
   for (const run of runs) progress.set(run.kata.number, recordOf(run));
-  const ledger = ledgerOf(progress);
-  const { standings } = ledger;
-  const open = new Set(unlocked(standings, false).map((kata) => kata.number));
-  const labels = new Map(
-    KATAS.map(
-      (kata) =>
-        [
-          kata.number,
-          open.has(kata.number) ? (standings.get(kata.number) ?? 'not-run') : 'locked',
-        ] as const,
-    ),
-  );
-  writeAtomically(file, formatProgress(progress, labels));
+  const ledger = ledgerOf(progress, before.reached);
+  writeAtomically(file, formatProgress(ledger, labels(ledger)));
   return ledger;
 }

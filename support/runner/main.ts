@@ -11,7 +11,7 @@ import { KATA_TODO } from '../kata-todo.ts';
 import { KATAS, type Kata } from '../katas.ts';
 import { type Command, parseArgs } from './args.ts';
 import { copyReference, resetKata } from './files.ts';
-import { doneCount, readLedger, record } from './ledger.ts';
+import { doneCount, labels, readLedger, record } from './ledger.ts';
 import { MESSAGES } from './messages.ts';
 import { kataDir, PROGRESS_FILE, shown } from './paths.ts';
 import { render } from './screen.ts';
@@ -31,16 +31,16 @@ function refuse(message: string): never {
 
 /** The kata a command is about: the one named, checked against the locks, or the next pending. */
 function chosen(number: number | undefined, force: boolean): Kata {
-  const { standings } = readLedger();
+  const ledger = readLedger();
   if (number === undefined) {
-    const next = nextPending(standings);
+    const next = nextPending(ledger);
     if (!next) {
       process.stdout.write(`${MESSAGES.allDone}\n`);
       process.exit(EXIT.passed);
     }
     return next;
   }
-  const gate = access(number, standings, force);
+  const gate = access(number, ledger, force);
   switch (gate.kind) {
     case 'unknown':
       return refuse(MESSAGES.unknownKata(number, KATAS.at(-1)?.number ?? 0));
@@ -111,18 +111,21 @@ async function once(kata: Kata): Promise<never> {
   process.exit(passed(run) ? EXIT.passed : EXIT.failed);
 }
 
+/** Verifies every kata reached (every kata, with KATA_UNLOCK=all); a locked kata is not run. */
 async function progress(json: boolean): Promise<never> {
-  const runs = await verify(KATAS, HANG_SECONDS * KATAS.length);
-  if (!runs) refuse(MESSAGES.hung(HANG_SECONDS * KATAS.length));
+  const katas = unlocked(readLedger(), process.env.KATA_UNLOCK === 'all');
+  process.stderr.write(`${MESSAGES.verifying(katas)}\n`);
+  const runs = await verify(katas, HANG_SECONDS * katas.length);
+  if (!runs) refuse(MESSAGES.hung(HANG_SECONDS * katas.length));
   const ledger = record(runs);
   if (json) {
-    const open = new Set(unlocked(ledger.standings, false).map((k) => k.number));
+    const label = labels(ledger);
     const rows = KATAS.map((kata) => ({
       number: kata.number,
       slug: kata.slug,
       title: kata.title,
-      standing: ledger.standings.get(kata.number),
-      unlocked: open.has(kata.number),
+      standing: label.get(kata.number),
+      unlocked: label.get(kata.number) !== 'locked',
       ...ledger.progress.get(kata.number),
     }));
     process.stdout.write(
@@ -135,6 +138,8 @@ async function progress(json: boolean): Promise<never> {
 }
 
 async function catchUp(before: number): Promise<never> {
+  if (!KATAS.some((kata) => kata.number === before))
+    refuse(MESSAGES.unknownKata(before, KATAS.at(-1)?.number ?? 0));
   const katas = KATAS.filter((kata) => kata.number < before);
   const replaced = copyReference(katas);
   process.stdout.write(
@@ -181,8 +186,7 @@ async function serve(kata: Kata, port: number): Promise<void> {
 
 /** vitest's UI over the unlocked katas; every run it shows is recorded, as in watch mode. */
 async function ui(poll: boolean): Promise<void> {
-  const { standings } = readLedger();
-  const open = unlocked(standings, process.env.KATA_UNLOCK === 'all');
+  const open = unlocked(readLedger(), process.env.KATA_UNLOCK === 'all');
   process.stdout.write(
     `${MESSAGES.uiAt(`http://127.0.0.1:${UI_PORT}/__vitest__/`, open.length)}\n`,
   );

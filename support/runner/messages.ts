@@ -21,11 +21,18 @@ export const MESSAGES = {
   unknownOption: (option: string) => `Unknown option ${option}. See npm run kata -- --help.`,
   badNumber: (option: string, value: string | undefined) =>
     `${option} needs a number, got ${value === undefined ? 'nothing' : `"${value}"`}.`,
+  badPair: (value: string | undefined, fallback: number) =>
+    `--pair takes the minutes between swaps, a whole number from 1 (or nothing, for ${fallback}), got "${value}".`,
   unknownKata: (number: number, last: number) =>
     `There is no kata ${number}: the katas are numbered 1 to ${last}.`,
   locked: (kata: Kata, first: Kata) =>
     `Kata ${name(kata)} is locked: finish ${name(first)} first (npm run kata ${first.number}).\n` +
     `To open it anyway: npm run kata ${kata.number} -- --force (or KATA_UNLOCK=all for every kata).`,
+  verifying: (katas: readonly Kata[]) =>
+    `Verifying katas ${katas
+      .filter((_, i) => i === 0 || i === katas.length - 1)
+      .map((k) => folderOf(k).slice(0, 2))
+      .join('–')}, the ones reached (a locked kata is not run)…`,
   allDone: 'Every kata passes. Well done! npm run progress re-verifies them all.',
   passedOnce: (kata: Kata, count: number) =>
     `PASS ${name(kata)}: all ${count} specs pass. Recorded in PROGRESS.md.`,

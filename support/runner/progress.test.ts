@@ -8,6 +8,7 @@ import {
   hashKata,
   type KataRecord,
   parseProgress,
+  pristineProgress,
   readProgress,
   writeAtomically,
 } from './progress.ts';
@@ -32,23 +33,29 @@ const records: KataRecord[] = KATAS.slice(0, 2).map((kata, i) => ({
 }));
 
 describe('PROGRESS.md is the state file: a table the runner writes and reads back', () => {
-  test('what it writes, it reads back record for record', () => {
-    const progress = new Map(records.map((r) => [r.number, r]));
-    const text = formatProgress(progress, new Map());
-    expect(parseProgress(text)).toEqual(progress);
+  test('what it writes, it reads back record for record, with the furthest kata reached', () => {
+    const file = { progress: new Map(records.map((r) => [r.number, r])), reached: 7 };
+    expect(parseProgress(formatProgress(file, new Map()))).toEqual(file);
   });
 
   test('it lists every kata of the manifest, recorded or not', () => {
-    const text = formatProgress(new Map(), new Map());
+    const text = formatProgress({ progress: new Map(), reached: 1 }, new Map());
     for (const kata of KATAS) expect(text).toContain(kata.title);
   });
 
-  test('a hand-mangled row is ignored, not fatal', () => {
-    expect(parseProgress('| 01 | x | y | passed | seven | now | zz |\nrandom text').size).toBe(0);
+  test('a hand-mangled row is ignored, not fatal; a lost reached line means the first kata', () => {
+    const file = parseProgress('| 01 | x | y | passed | seven | now | zz |\nrandom text');
+    expect(file).toEqual({ progress: new Map(), reached: KATAS[0]?.number });
   });
 
   test('a missing file is no progress', () => {
-    expect(readProgress(path.join(temporary(), 'PROGRESS.md')).size).toBe(0);
+    expect(readProgress(path.join(temporary(), 'PROGRESS.md')).progress.size).toBe(0);
+  });
+
+  test('the pristine table: no record, the first kata to do, the others locked', () => {
+    const text = pristineProgress();
+    expect(parseProgress(text)).toEqual({ progress: new Map(), reached: KATAS[0]?.number });
+    expect(text.match(/🔒 locked/g)).toHaveLength(KATAS.length - 1);
   });
 
   test('writes are atomic: the new text replaces the old, and no temporary file is left', () => {

@@ -1,8 +1,10 @@
 /**
  * The learner's progress: PROGRESS.md, a table written atomically (a temporary
  * file, then a rename), so a crash mid-write never loses it. It is also the
- * state file: each verified kata's last result and the hash of its files then.
- * Everything in it can be re-created by `npm run progress`.
+ * state file: each verified kata's last result and the hash of its files then, and
+ * the furthest kata reached (never taken back). The repository ships it pristine:
+ * every kata to do, kata 01 reached. Everything in it but the furthest kata reached
+ * can be re-created by `npm run progress`.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
@@ -24,6 +26,12 @@ export interface KataRecord {
 }
 
 export type Progress = ReadonlyMap<number, KataRecord>;
+
+/** What PROGRESS.md holds: the records, and the furthest kata reached. */
+export interface ProgressFile {
+  readonly progress: Progress;
+  readonly reached: number;
+}
 
 /** A hash of the learner's files of one kata: an edit makes a recorded pass stale. */
 export function hashKata(kata: Kata, dir = kataDir(kata)): string {
@@ -54,11 +62,18 @@ export const STANDING_LABELS: Readonly<Record<Standing | 'locked', string>> = {
   locked: '🔒 locked',
 };
 
+const REACHED = (number: number) =>
+  `Furthest kata reached: ${String(number).padStart(2, '0')} (it and every kata before it stay open).`;
+const REACHED_LINE = /^Furthest kata reached: (\d+)/m;
+
 const ROW =
   /^\|\s*(\d+)\s*\|[^|]*\|[^|]*\|\s*(passed|failing)\s*\|\s*(\d+)\/(\d+)\s*\|\s*(\S+)\s*\|\s*([0-9a-f]{16})\s*\|\s*$/;
 
-/** Reads the records back; a row it cannot read is ignored (it is re-created on the next run). */
-export function parseProgress(text: string): Map<number, KataRecord> {
+/**
+ * Reads the records back; a row it cannot read is ignored (it is re-created on the next
+ * run). With no readable line of the furthest kata reached, it is the first kata.
+ */
+export function parseProgress(text: string): ProgressFile {
   const records = new Map<number, KataRecord>();
   for (const line of text.split(/\r?\n/)) {
     const match = ROW.exec(line);
@@ -73,11 +88,12 @@ export function parseProgress(text: string): Map<number, KataRecord> {
       hash: hash ?? '',
     });
   }
-  return records;
+  const reached = Number(REACHED_LINE.exec(text)?.[1] ?? KATAS[0]?.number ?? 1);
+  return { progress: records, reached };
 }
 
 export function formatProgress(
-  progress: Progress,
+  { progress, reached }: ProgressFile,
   labels: ReadonlyMap<number, Standing | 'locked'>,
 ): string {
   const rows = KATAS.map((kata) => {
@@ -88,11 +104,22 @@ export function formatProgress(
       : ['—', '', '', ''];
     return `| ${folderOf(kata).slice(0, 2)} | ${kata.title} | ${label} | ${cells.join(' | ')} |`;
   });
-  return `${[...HEADER, ...rows].join('\n')}\n`;
+  return `${[...HEADER, ...rows, '', REACHED(reached)].join('\n')}\n`;
 }
 
-export function readProgress(file: string): Map<number, KataRecord> {
-  return existsSync(file) ? parseProgress(readFileSync(file, 'utf8')) : new Map();
+/** The table a fresh clone ships: no record, the first kata to do, every other one locked. */
+export function pristineProgress(): string {
+  const first = KATAS[0]?.number ?? 1;
+  const labels = new Map(
+    KATAS.map((kata) => [kata.number, kata.number === first ? 'not-run' : 'locked'] as const),
+  );
+  return formatProgress({ progress: new Map(), reached: first }, labels);
+}
+
+export function readProgress(file: string): ProgressFile {
+  return existsSync(file)
+    ? parseProgress(readFileSync(file, 'utf8'))
+    : { progress: new Map(), reached: KATAS[0]?.number ?? 1 };
 }
 
 /** Writes the whole file to a temporary name, then renames it into place. */

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { KATAS } from '../katas.ts';
 import type { KataRecord } from './progress.ts';
-import { access, nextPending, type Standing, standing, unlocked } from './unlock.ts';
+import { access, furthest, nextPending, type Standing, standing, unlocked } from './unlock.ts';
 
 const [first, second, third] = KATAS;
 if (!first || !second || !third)
@@ -38,39 +38,62 @@ describe('standing: a recorded pass counts only for the files it was recorded wi
   });
 });
 
-describe('lock rules: kata N is unlocked when every kata before it is done', () => {
+const reach = (done: readonly number[], reached = 1) => {
+  const map = standings(done);
+  return { standings: map, reached: furthest(map, reached) };
+};
+
+describe('lock rules: kata N opens when every kata before it is done, and stays open', () => {
   test('the first kata is always open', () => {
-    expect(access(first.number, standings([]), false).kind).toBe('unlocked');
+    expect(access(first.number, reach([]), false).kind).toBe('unlocked');
   });
   test('a kata after an unfinished one is locked, naming the first unfinished kata', () => {
-    const gate = access(third.number, standings([first.number]), false);
+    const gate = access(third.number, reach([first.number]), false);
     expect(gate).toMatchObject({ kind: 'locked', first: second });
   });
   test('--force opens a locked kata', () => {
-    expect(access(third.number, standings([]), true).kind).toBe('forced');
+    expect(access(third.number, reach([]), true).kind).toBe('forced');
   });
   test('an unknown number is unknown, even with --force', () => {
-    expect(access(999, standings([]), true).kind).toBe('unknown');
+    expect(access(999, reach([]), true).kind).toBe('unknown');
   });
-  test('a kata changed since it passed locks the ones after it again', () => {
-    const changed = standings([first.number, second.number]);
+  test('the furthest kata reached is the first not done, or the recorded one if further', () => {
+    expect(furthest(standings([first.number]), 1)).toBe(second.number);
+    expect(furthest(standings([]), third.number)).toBe(third.number);
+  });
+  test('reaching is never taken back: an earlier kata changed or reset locks nothing after it', () => {
+    const changed = standings([second.number]);
     changed.set(first.number, 'changed');
-    expect(access(third.number, changed, false)).toMatchObject({ kind: 'locked', first });
+    expect(access(third.number, { standings: changed, reached: third.number }, false).kind).toBe(
+      'unlocked',
+    );
   });
 });
 
-describe('the next pending kata', () => {
+describe('the kata opened by default', () => {
   test('on a fresh clone it is the first kata', () => {
-    expect(nextPending(standings([]))).toBe(first);
+    expect(nextPending(reach([]))).toBe(first);
   });
   test('it is the first kata not done, in manifest order', () => {
-    expect(nextPending(standings([first.number]))).toBe(second);
+    expect(nextPending(reach([first.number]))).toBe(second);
+  });
+  test('a kata changed behind the front does not pull the learner back', () => {
+    const map = standings([second.number]);
+    map.set(first.number, 'changed');
+    expect(nextPending({ standings: map, reached: third.number })).toBe(third);
+  });
+  test('with the front done, it is an earlier kata that no longer passes', () => {
+    const all = KATAS.map((k) => k.number);
+    const map = standings(all);
+    map.set(first.number, 'failing');
+    expect(nextPending({ standings: map, reached: KATAS.at(-1)?.number ?? 0 })).toBe(first);
   });
   test('when every kata is done there is none', () => {
-    expect(nextPending(standings(KATAS.map((k) => k.number)))).toBeUndefined();
+    expect(nextPending(reach(KATAS.map((k) => k.number)))).toBeUndefined();
   });
-  test('the unlocked katas are the done ones and the next pending one', () => {
-    expect(unlocked(standings([first.number]), false)).toEqual([first, second]);
-    expect(unlocked(standings([]), true)).toEqual([...KATAS]);
+  test('the unlocked katas are every kata up to the furthest reached', () => {
+    expect(unlocked(reach([first.number]), false)).toEqual([first, second]);
+    expect(unlocked(reach([], third.number), false)).toEqual([first, second, third]);
+    expect(unlocked(reach([]), true)).toEqual([...KATAS]);
   });
 });

@@ -202,7 +202,7 @@ export async function watchKata(start: Kata, options: WatchOptions): Promise<voi
           notices = [done ? MESSAGES.allDone : MESSAGES.nextLocked];
           break;
         }
-        const gate = access(following.number, ledger.standings, options.force);
+        const gate = access(following.number, ledger, options.force);
         if (gate.kind === 'locked') notices = [MESSAGES.locked(gate.kata, gate.first)];
         else void switchTo(following);
         break;

@@ -3,12 +3,14 @@
  * lesson (with tasks and hints), its stub (kept pristine in support/stubs), its
  * spec and property spec, and a reference solution with the same exports.
  */
+import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { folderOf, KATAS } from '../katas.ts';
 import { hasTasks, parseHints } from '../runner/hints.ts';
-import { kataDir, lessonPath, ROOT, solutionDir, stubDir } from '../runner/paths.ts';
+import { kataDir, lessonPath, PROGRESS_FILE, ROOT, solutionDir, stubDir } from '../runner/paths.ts';
+import { pristineProgress } from '../runner/progress.ts';
 
 const LESSON_SECTIONS = ['## The protocol', '## Tasks', '## Hints', '## References'] as const;
 
@@ -98,4 +100,15 @@ describe.each(KATAS.map((kata) => [folderOf(kata), kata] as const))('%s', (_, ka
       expect(typeof solution[serve.factory]).toBe('function');
     });
   }
+});
+
+describe('PROGRESS.md ships pristine, so that nobody commits their own progress', () => {
+  test('the committed PROGRESS.md is the pristine table: every kata to do, kata 01 reached', () => {
+    // What a commit holds is git's index; outside a git checkout, the file itself.
+    const staged = spawnSync('git', ['show', ':PROGRESS.md'], { cwd: ROOT, encoding: 'utf8' });
+    const shipped = staged.status === 0 ? staged.stdout : readFileSync(PROGRESS_FILE, 'utf8');
+    expect(shipped, 'PROGRESS.md: run `git checkout PROGRESS.md` before committing').toBe(
+      pristineProgress(),
+    );
+  });
 });
