@@ -146,6 +146,12 @@ describe('RFC 5321 §4.1, §4.3.2: the dialogue, over a raw socket', () => {
     expect(lines.at(-1)?.startsWith('250 '), smtp.transcript()).toBe(true);
   });
 
+  test('§4.2: Greeting = "220 " (Domain / address-literal) …: without a hostname too', async () => {
+    const server = await start();
+    const smtp = await Conversation.open(server.port);
+    expect(await reply(smtp), smtp.transcript()).toMatch(/^220 [A-Za-z0-9[][^ \r\n]*[ \r]/);
+  });
+
   test('§3.2: HELO gets one 250 line, never the EHLO-style reply', async () => {
     const server = await start();
     const smtp = await open(server.port);
@@ -272,6 +278,34 @@ describe('RFC 5321 §4.1, §4.3.2: the dialogue, over a raw socket', () => {
     expect((await reply(smtp)).slice(0, 3), smtp.transcript()).toBe('500');
     // the line ends at last; its tail is dropped, and the next command is answered
     expect(await say(smtp, 'FROB\r\nNOOP'), smtp.transcript()).toBe(250);
+  });
+
+  test(`a ${MAX_COMMAND_LINE}-octet line whose LF comes later is still a command`, async () => {
+    const server = await start();
+    const smtp = await open(server.port);
+    // NOOP's reply shows the server has read the rest of the packet: 510 octets and a CR
+    const line = `NOOP ${'x'.repeat(MAX_COMMAND_LINE - 'NOOP \r\n'.length)}`;
+    await smtp.send(`NOOP\r\n${line}\r`);
+    expect((await reply(smtp)).slice(0, 3), smtp.transcript()).toBe('250');
+    await smtp.send('\n');
+    expect((await reply(smtp)).slice(0, 3), smtp.transcript()).toBe('250');
+  });
+
+  test('a bare LF inside an over-long line does not end it', async () => {
+    const server = await start();
+    const smtp = await open(server.port);
+    await smtp.send(`NOOP ${'x'.repeat(2 * MAX_COMMAND_LINE)}`);
+    expect((await reply(smtp)).slice(0, 3), smtp.transcript()).toBe('500');
+    expect(await say(smtp, '\nFROB\r\nNOOP'), smtp.transcript()).toBe(250);
+  });
+
+  test('an over-long line gets one 500, however many more octets it has', async () => {
+    const server = await start();
+    const smtp = await open(server.port);
+    await smtp.send(`NOOP ${'x'.repeat(2 * MAX_COMMAND_LINE)}`);
+    expect((await reply(smtp)).slice(0, 3), smtp.transcript()).toBe('500');
+    await smtp.send('y'.repeat(2 * MAX_COMMAND_LINE));
+    expect(await say(smtp, '\r\nNOOP'), smtp.transcript()).toBe(250);
   });
 
   test('an over-long line whose CR and LF arrive apart still ends at that CRLF', async () => {
@@ -406,6 +440,30 @@ describe('RFC 5321 §4.1.2, §4.5.5: Reverse-path = Path / "<>"', () => {
     expect(server.mails.map((m) => m.from)).toEqual(['']);
   });
 
+  test('text glued to the closing ">" is no path: 501', async () => {
+    const server = await start();
+    const smtp = await open(server.port);
+    await say(smtp, 'EHLO c');
+    expect(await say(smtp, 'MAIL FROM:<a@example.test>x'), smtp.transcript()).toBe(501);
+    expect(await say(smtp, 'MAIL FROM:<a@example.test>'), smtp.transcript()).toBe(250);
+    expect(await say(smtp, 'RCPT TO:<b@example.test>x'), smtp.transcript()).toBe(501);
+  });
+
+  test('RFC 6152: MAIL FROM with BODY=8BITMIME (advertised in EHLO) is accepted', async () => {
+    const server = await start();
+    const smtp = await open(server.port);
+    await say(smtp, 'EHLO c');
+    expect(await say(smtp, 'MAIL FROM:<a@example.test> BODY=8BITMIME'), smtp.transcript()).toBe(
+      250,
+    );
+  });
+
+  test('§4.1.1.11: a RCPT parameter this server never offered: 555', async () => {
+    const server = await start();
+    const smtp = await transaction(server.port, 'a@example.test', []);
+    expect(await say(smtp, 'RCPT TO:<b@example.test> NOTIFY=NEVER'), smtp.transcript()).toBe(555);
+  });
+
   test('RCPT TO:<> is no forward-path: 501', async () => {
     const server = await start();
     const smtp = await transaction(server.port, 'a@example.test', []);
@@ -493,6 +551,17 @@ describe('RFC 1870 §4, §5; RFC 5321 §4.5.3.1.9: the size limit, 552', () => {
     // one reply to the data (552), then NOOP's 250 and QUIT's 221: nothing for the lines inside
     expect(codesOf(await smtp.takeRest()), smtp.transcript()).toEqual([552, 250, 221]);
     expect(server.mails).toEqual([]);
+  });
+
+  test('§4.5.3.1.6: a data line may be longer than a command line, even before its CRLF', async () => {
+    const server = await start();
+    const smtp = await transaction(server.port, 'a@example.test', ['b@example.test']);
+    const long = 'x'.repeat(4 * MAX_COMMAND_LINE);
+    // the 354 shows the server has read the rest of the packet: a data line with no CRLF yet
+    await smtp.send(`DATA\r\n${long}`);
+    expect((await reply(smtp)).slice(0, 3), smtp.transcript()).toBe('354');
+    expect(await say(smtp, '\r\n.'), smtp.transcript()).toBe(250);
+    expect(server.mails[0]?.data.toString('latin1')).toBe(`${long}\r\n`);
   });
 
   test('a data line far over the limit, still without its CRLF, gets no reply before the "."', async () => {

@@ -43,6 +43,7 @@ export const REPLIES = {
   lineTooLong: '500 Line too long',
   badArguments: '501 Syntax error in parameters or arguments',
   badSequence: (what: string) => `503 Bad sequence of commands: ${what}`,
+  unknownParameters: '555 MAIL FROM/RCPT TO parameters not recognized or not implemented',
   tooManyRecipients: '452 Too many recipients',
   tooBig: '552 Message size exceeds fixed maximum message size',
   failed: '451 Requested action aborted: local error in processing',
@@ -55,7 +56,8 @@ export const REPLIES = {
  * - greets with 220; EHLO gets a multi-line 250 (8BITMIME, PIPELINING, SIZE), HELO one line;
  * - MAIL FROM, RCPT TO (up to MAX_RECIPIENTS), DATA, in that order, or 503; RSET, NOOP,
  *   VRFY (252), QUIT (221, then close); verbs in any case; 500 for anything else or a
- *   command line over MAX_COMMAND_LINE octets; 501 for bad arguments;
+ *   command line over MAX_COMMAND_LINE octets; 501 for bad arguments; 555 for a RCPT
+ *   parameter;
  * - reads lines ending in CRLF only, in any chunking, several per packet (pipelining),
  *   answering in order;
  * - after 354, data lines until a line of one ".", a leading "." removed from the others;

@@ -42,16 +42,16 @@ export const REPLIES = {
   lineTooLong: '500 Line too long',
   badArguments: '501 Syntax error in parameters or arguments',
   badSequence: (what: string) => `503 Bad sequence of commands: ${what}`,
+  unknownParameters: '555 MAIL FROM/RCPT TO parameters not recognized or not implemented',
   tooManyRecipients: '452 Too many recipients',
   tooBig: '552 Message size exceeds fixed maximum message size',
   failed: '451 Requested action aborted: local error in processing',
 } as const;
 
 const CRLF = '\r\n';
-const LF = '\n';
 /** RFC 5321 §4.1.2 and §3.3: MAIL FROM:<reverse-path> [SP parameters], RCPT TO:<forward-path> */
 const MAIL_FROM = /^MAIL FROM:<([^<>\s]*)>((?: [^ ]+)*)$/i;
-const RCPT_TO = /^RCPT TO:<([^<>\s]+)>((?: [^ ]+)*)$/i;
+const RCPT_TO = /^RCPT TO:<([^<>\s]+)>( .*)?$/i;
 /** RFC 1870 §6: SIZE=1*20DIGIT */
 const SIZE_PARAMETER = /^SIZE=([0-9]{1,20})$/i;
 
@@ -62,7 +62,8 @@ const SIZE_PARAMETER = /^SIZE=([0-9]{1,20})$/i;
  * - greets with 220; EHLO gets a multi-line 250 (8BITMIME, PIPELINING, SIZE), HELO one line;
  * - MAIL FROM, RCPT TO (up to MAX_RECIPIENTS), DATA, in that order, or 503; RSET, NOOP,
  *   VRFY (252), QUIT (221, then close); verbs in any case; 500 for anything else or a
- *   command line over MAX_COMMAND_LINE octets; 501 for bad arguments;
+ *   command line over MAX_COMMAND_LINE octets; 501 for bad arguments; 555 for a RCPT
+ *   parameter;
  * - reads lines ending in CRLF only, in any chunking, several per packet (pipelining),
  *   answering in order;
  * - after 354, data lines until a line of one ".", a leading "." removed from the others;
@@ -123,9 +124,12 @@ class Session {
     if (this.buffered.length > this.lineBound()) this.overflow();
   }
 
-  /** §4.5.3.1.4: a command line holds at most 510 octets and CR; data, up to the size limit. */
+  /**
+   * §4.5.3.1.4: a command line not yet ended may still be 510 octets and its CR, one
+   * short of the limit; a data line may be as long as the size limit allows.
+   */
   private lineBound(): number {
-    return this.data === undefined ? MAX_COMMAND_LINE - LF.length : this.maxSize;
+    return this.data === undefined ? MAX_COMMAND_LINE - 1 : this.maxSize;
   }
 
   /** Answers a command line that is already too long, or spoils a message that is. */
@@ -147,7 +151,7 @@ class Session {
   }
 
   private async line(line: string) {
-    if (this.data !== undefined) return this.dataLine(line);
+    if (this.data !== undefined) return this.dataLine(this.data, line);
     if (line.length + CRLF.length > MAX_COMMAND_LINE) return this.reply(REPLIES.lineTooLong);
     const verb = line.split(' ', 1)[0]?.toUpperCase() ?? '';
     switch (verb) {
@@ -215,6 +219,8 @@ class Session {
     if (this.from === undefined) return this.reply(REPLIES.badSequence('send MAIL first'));
     const parsed = RCPT_TO.exec(line);
     if (parsed === null) return this.reply(REPLIES.badArguments);
+    // §4.1.1.11: this server offers no RCPT parameters, so it recognizes none
+    if (parsed[2] !== undefined) return this.reply(REPLIES.unknownParameters);
     if (this.to.length >= MAX_RECIPIENTS) return this.reply(REPLIES.tooManyRecipients);
     this.to.push(parsed[1] ?? '');
     this.reply(REPLIES.ok);
@@ -222,16 +228,15 @@ class Session {
 
   private startData(line: string) {
     if (line.trim().toUpperCase() !== 'DATA') return this.reply(REPLIES.badArguments);
-    if (this.from === undefined || this.to.length === 0)
-      return this.reply(REPLIES.badSequence('send RCPT first'));
+    // no recipients: no RCPT, or no MAIL (which RCPT needs)
+    if (this.to.length === 0) return this.reply(REPLIES.badSequence('send RCPT first'));
     this.data = [];
     this.dataSize = 0;
     this.reply(REPLIES.dataGo);
   }
 
   /** §4.5.2: a line of one "." ends the data; a leading "." on any other line is removed. */
-  private async dataLine(line: string) {
-    const data = this.data ?? [];
+  private async dataLine(data: string[], line: string) {
     if (line !== '.') {
       const text = line.startsWith('.') ? line.slice(1) : line;
       this.dataSize += text.length + CRLF.length;
