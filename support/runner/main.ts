@@ -187,9 +187,6 @@ async function serve(kata: Kata, port: number): Promise<void> {
 /** vitest's UI over the unlocked katas; every run it shows is recorded, as in watch mode. */
 async function ui(poll: boolean): Promise<void> {
   const open = unlocked(readLedger(), process.env.KATA_UNLOCK === 'all');
-  process.stdout.write(
-    `${MESSAGES.uiAt(`http://127.0.0.1:${UI_PORT}/__vitest__/`, open.length)}\n`,
-  );
   const session = await openSession({
     katas: open,
     watch: true,
@@ -201,6 +198,9 @@ async function ui(poll: boolean): Promise<void> {
       process.stdout.write(`${MESSAGES.uiRun(ran)}\n`);
     },
   });
+  process.stdout.write(
+    `${MESSAGES.uiAt(`http://127.0.0.1:${session.port() ?? UI_PORT}/__vitest__/`, open.length)}\n`,
+  );
   await session.rerun();
 }
 

@@ -53,6 +53,8 @@ const POLL_INTERVAL_MS = 250;
 export interface Session {
   rerun(): Promise<void>;
   close(): Promise<void>;
+  /** The port vitest's server really listens on (the UI's): the next one up when the one asked for was taken. */
+  port(): number | undefined;
 }
 
 function kataOf(moduleId: string): Kata | undefined {
@@ -133,5 +135,9 @@ export async function openSession(options: SessionOptions): Promise<Session> {
       else await vitest.rerunTestSpecifications(await vitest.globTestSpecifications(filters));
     },
     close: () => vitest.close(),
+    port() {
+      const address = vitest.vite.httpServer?.address();
+      return typeof address === 'object' && address ? address.port : undefined;
+    },
   };
 }
