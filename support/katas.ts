@@ -11,8 +11,28 @@ export interface Kata {
   /** The files the learner writes, relative to the kata's folder. */
   readonly modules: readonly string[];
   /** For `--serve`: the module and the export that builds the learner's server. */
-  readonly serve?: { readonly module: string; readonly factory: string };
+  readonly serve?: Serve;
 }
+
+/** How `--serve` starts a kata's server, and the client the runner suggests for it. */
+export interface Serve {
+  readonly module: string;
+  readonly factory: string;
+  /** `nc` for a plain TCP protocol, `nc -C` where lines end in CRLF, `dig` for a DNS server (UDP). */
+  readonly client: 'nc' | 'nc -C' | 'dig';
+  /** What the factory is called with: kata 09's zone. */
+  readonly args?: readonly unknown[];
+}
+
+/** The zone `--serve` gives kata 09's server: a name of RFC 6761's .test, one record of each type. */
+const DEMO_ZONE = {
+  'example.test': {
+    A: ['192.0.2.1'],
+    AAAA: ['2001:db8::1'],
+    MX: [{ preference: 10, exchange: 'mail.example.test' }],
+  },
+  'mail.example.test': { A: ['192.0.2.25'] },
+};
 
 export const KATAS: readonly Kata[] = [
   {
@@ -32,7 +52,7 @@ export const KATAS: readonly Kata[] = [
     slug: 'echo-server',
     title: 'An echo server',
     modules: ['echo-server.ts'],
-    serve: { module: 'echo-server.ts', factory: 'createEchoServer' },
+    serve: { module: 'echo-server.ts', factory: 'createEchoServer', client: 'nc' },
   },
   {
     number: 4,
@@ -45,7 +65,7 @@ export const KATAS: readonly Kata[] = [
     slug: 'line-protocol',
     title: 'A line protocol',
     modules: ['line-protocol.ts'],
-    serve: { module: 'line-protocol.ts', factory: 'createCalcServer' },
+    serve: { module: 'line-protocol.ts', factory: 'createCalcServer', client: 'nc' },
   },
   {
     number: 6,
@@ -70,6 +90,12 @@ export const KATAS: readonly Kata[] = [
     slug: 'dns-server',
     title: 'A DNS server',
     modules: ['dns-server.ts'],
+    serve: {
+      module: 'dns-server.ts',
+      factory: 'createDnsServer',
+      client: 'dig',
+      args: [DEMO_ZONE],
+    },
   },
   {
     number: 10,
@@ -88,21 +114,21 @@ export const KATAS: readonly Kata[] = [
     slug: 'smtp-server',
     title: 'An SMTP server',
     modules: ['smtp-server.ts'],
-    serve: { module: 'smtp-server.ts', factory: 'createSmtpServer' },
+    serve: { module: 'smtp-server.ts', factory: 'createSmtpServer', client: 'nc -C' },
   },
   {
     number: 13,
     slug: 'many-clients',
     title: 'Many clients',
     modules: ['slow-server.ts'],
-    serve: { module: 'slow-server.ts', factory: 'createSlowServer' },
+    serve: { module: 'slow-server.ts', factory: 'createSlowServer', client: 'nc' },
   },
   {
     number: 14,
     slug: 'worker-threads',
     title: 'Worker threads',
     modules: ['hash-server.ts'],
-    serve: { module: 'hash-server.ts', factory: 'createHashServer' },
+    serve: { module: 'hash-server.ts', factory: 'createHashServer', client: 'nc' },
   },
   {
     number: 15,

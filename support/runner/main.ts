@@ -4,6 +4,7 @@
  * Exit codes of --once: 0 passed, 1 failed, 2 locked or unknown.
  */
 
+import type dgram from 'node:dgram';
 import { readFileSync } from 'node:fs';
 import type net from 'node:net';
 import path from 'node:path';
@@ -153,35 +154,42 @@ async function catchUp(before: number): Promise<never> {
   process.exit(runs?.every(passed) ? EXIT.passed : EXIT.failed);
 }
 
+type Listening = net.Server | dgram.Socket;
+
+/** Starts a TCP server with listen(), a UDP socket (kata 09's DNS server) with bind(). */
+function start(server: Listening, port: number, ready: (port: number) => void): void {
+  const bound = () => ready((server.address() as net.AddressInfo).port);
+  if ('bind' in server) server.bind(port, '127.0.0.1', bound);
+  else server.listen(port, '127.0.0.1', bound);
+}
+
 async function serve(kata: Kata, port: number): Promise<void> {
-  if (!kata.serve) refuse(MESSAGES.notAServer(kata));
+  const { serve: how } = kata;
+  if (!how) refuse(MESSAGES.notAServer(kata));
   // The runner runs as plain JavaScript; the learner's module is TypeScript.
   const { register } = await import('tsx/esm/api');
   register();
-  const module = (await import(path.join(kataDir(kata), kata.serve.module))) as Record<
+  const module = (await import(path.join(kataDir(kata), how.module))) as Record<
     string,
-    () => net.Server
+    (...args: readonly unknown[]) => Listening
   >;
-  const factory = module[kata.serve.factory];
+  const factory = module[how.factory];
   if (typeof factory !== 'function')
-    refuse(
-      MESSAGES.notExported(shown(path.join(kataDir(kata), kata.serve.module)), kata.serve.factory),
-    );
-  let server: net.Server;
+    refuse(MESSAGES.notExported(shown(path.join(kataDir(kata), how.module)), how.factory));
+  let server: Listening;
   try {
-    server = factory();
+    server = factory(...(how.args ?? []));
   } catch (error) {
     if (error instanceof Error && error.name === KATA_TODO)
-      refuse(MESSAGES.notWrittenServe(kata.serve.factory));
+      refuse(MESSAGES.notWrittenServe(how.factory));
     throw error;
   }
   server.once('error', (error: NodeJS.ErrnoException) =>
     refuse(MESSAGES.cannotListen(port, error.code ?? error.message)),
   );
-  server.listen(port, '127.0.0.1', () => {
-    const address = server.address() as net.AddressInfo;
-    process.stdout.write(`${MESSAGES.serving(kata, address.port)}\n`);
-  });
+  start(server, port, (bound) =>
+    process.stdout.write(`${MESSAGES.serving(kata, bound, how.client)}\n`),
+  );
 }
 
 /** vitest's UI over the unlocked katas; every run it shows is recorded, as in watch mode. */

@@ -4,6 +4,14 @@ import { type KataRun, passed } from './session.ts';
 
 const name = (kata: Kata) => folderOf(kata);
 
+/** The command a learner can type against a served kata, by the client it names. */
+const TRY = {
+  nc: (port: number) => `nc 127.0.0.1 ${port}`,
+  // SMTP lines end in CRLF (RFC 5321 §2.3.8): -C makes nc send CRLF for Enter.
+  'nc -C': (port: number) => `nc -C 127.0.0.1 ${port}`,
+  dig: (port: number) => `dig +noedns @127.0.0.1 -p ${port} example.test MX`,
+} as const;
+
 export const MESSAGES = {
   usage: `Usage: npm run kata [N] [-- options]
 
@@ -64,8 +72,8 @@ export const MESSAGES = {
     (backups.length ? `\nYour files are kept in:\n  ${backups.join('\n  ')}` : ''),
   notAServer: (kata: Kata) =>
     `Kata ${name(kata)} has no server to start: --serve is for server katas.`,
-  serving: (kata: Kata, port: number) =>
-    `Your ${name(kata)} server listens on 127.0.0.1:${port}. Try: nc 127.0.0.1 ${port}   (Ctrl-C stops it)`,
+  serving: (kata: Kata, port: number, client: NonNullable<Kata['serve']>['client']) =>
+    `Your ${name(kata)} server listens on 127.0.0.1:${port}${client === 'dig' ? ' (UDP)' : ''}. Try: ${TRY[client](port)}   (Ctrl-C stops it)`,
   notExported: (file: string, fn: string) => `${file} does not export ${fn}().`,
   cannotListen: (port: number, code: string) =>
     port === 0
