@@ -26,7 +26,14 @@ const PING_SHARE = 1 / 4;
 const BUSY_SHARE = 0.5;
 
 /** Every worker_threads Worker this process starts while the file runs: Node's 'worker' event. */
-const threads = { started: [] as Worker[], running: new Set<Worker>(), mostAtOnce: 0, posted: 0 };
+const threads = {
+  started: [] as Worker[],
+  running: new Set<Worker>(),
+  mostAtOnce: 0,
+  posted: 0,
+  /** The Worker the last job was posted to. */
+  lastPostedTo: undefined as Worker | undefined,
+};
 function recordWorker(worker: Worker): void {
   threads.started.push(worker);
   threads.running.add(worker);
@@ -39,6 +46,7 @@ process.on('worker', recordWorker);
 const { postMessage } = WorkerThread.prototype;
 WorkerThread.prototype.postMessage = function (this: Worker, ...args) {
   threads.posted += 1;
+  threads.lastPostedTo = this;
   postMessage.apply(this, args);
 };
 
@@ -327,7 +335,7 @@ describe(
       expect(mostAtOnce, `${size + 1} HASHes at once on a default pool`).toBeLessThanOrEqual(size);
     });
 
-    // The last seven tests break the shared server, then close it: a worker thread costs 0.4 s to
+    // The last eight tests break the shared server, then close it: a worker thread costs 0.4 s to
     // start, and these reuse the ones already warm. Run alone, each starts its own.
     test('a worker that dies mid-job fails that job only: -ERR hash worker failed, then the next HASH is answered', async () => {
       const port = await sharedPort();
@@ -417,6 +425,45 @@ describe(
       expect(await replies(queued, 1, COLD_MS), queued.transcript()).toBe(
         digestOf('still-queued', 2),
       );
+    });
+
+    test('a worker that dies mid-job takes no idle worker with it: the pool stays at its size', async () => {
+      const port = await sharedPort();
+      // POOL HASHes at once first, long enough to overlap, so that the pool holds POOL workers,
+      // idle once they answer.
+      const rounds = Math.ceil(heavyHash().rounds / 10);
+      await Promise.all(
+        Array.from({ length: POOL }, async (_, index) => {
+          const client = await Conversation.open(port);
+          expect(
+            await exchange(client, `HASH ${rounds} warm-${index}${CRLF}`),
+            client.transcript(),
+          ).toBe(digestOf(`warm-${index}`, rounds));
+        }),
+      );
+      const hasher = await Conversation.open(port);
+      await hasher.send(`HASH ${MAX_ROUNDS} doomed${CRLF}`);
+      const other = await Conversation.open(port);
+      expect(await exchange(other, `PING${CRLF}`), other.transcript()).toBe(pong);
+      const doomed = threads.lastPostedTo;
+      expect(doomed, 'no job was posted to a worker').toBeDefined();
+      await doomed?.terminate();
+      expect(await replies(hasher, 1, COLD_MS), hasher.transcript()).toBe(error('workerFailed'));
+      // Every worker the pool still counts on, and one new one at most, take the next jobs.
+      const clients = await Promise.all(
+        Array.from({ length: POOL }, () => Conversation.open(port)),
+      );
+      await Promise.all(
+        clients.map(async (client, index) =>
+          expect(await exchange(client, `HASH 2 after-${index}${CRLF}`), client.transcript()).toBe(
+            digestOf(`after-${index}`, 2),
+          ),
+        ),
+      );
+      expect(
+        threads.running.size,
+        `${threads.running.size} worker threads run for a pool of ${POOL}: a worker the pool forgot still runs`,
+      ).toBeLessThanOrEqual(POOL);
     });
 
     test('workers that exit while idle are forgotten: the next HASH gets a live worker', async () => {
