@@ -1,7 +1,13 @@
 import net from 'node:net';
 import { describe, expect, onTestFinished, test, vi } from 'vitest';
 import { LOOPBACK, listen, visible, within } from '../../support/harness/index.ts';
-import { EchoError, echo, type RoundTripOptions, roundTrip } from './echo-client.ts';
+import {
+  ECHO_FAILURE_TEXT,
+  EchoError,
+  echo,
+  type RoundTripOptions,
+  roundTrip,
+} from './echo-client.ts';
 import { EchoPeer, slowResolver } from './fixtures/echo-peer.ts';
 
 // The peer is fixtures/echo-peer.ts: a plain net.createServer echo (no learner
@@ -151,6 +157,12 @@ describe('RFC 9293 §3.5.2: a SYN to a port where nothing listens is answered wi
   test('echo rejects with reason "refused", naming the host and port', async () => {
     const { port, error } = await refusedBy((port) => echo(LOOPBACK, port, TWELVE), 'echo()');
     expect(error.failure).toEqual({ reason: 'refused', host: LOOPBACK, port });
+    expect(error.message).toBe(ECHO_FAILURE_TEXT.refused(LOOPBACK, port));
+  });
+
+  test("the EchoError keeps the socket's ECONNREFUSED error as its cause", async () => {
+    const { error } = await refusedBy((port) => echo(LOOPBACK, port, TWELVE), 'echo()');
+    expect(error.cause).toMatchObject({ code: 'ECONNREFUSED' });
   });
 
   test('roundTrip rejects with reason "refused" too', async () => {
@@ -167,12 +179,14 @@ describe('RFC 9293 §3.6 (MUST-12): the client learns whether the server closed 
     const { port } = await EchoPeer.start({ echoOnly: 5, afterwards: 'end' });
     const error = await echoErrorOf(echo(LOOPBACK, port, TWELVE), 'echo()');
     expect(error.failure).toEqual({ reason: 'closed-early', received: 5, sent: TWELVE.length });
+    expect(error.message).toBe(ECHO_FAILURE_TEXT['closed-early'](5, TWELVE.length));
   });
 
   test('a RST before any byte came back: reason "reset", 0 received of 12 sent', async () => {
     const { port } = await EchoPeer.start({ echoOnly: 0, afterwards: 'reset' });
     const error = await echoErrorOf(echo(LOOPBACK, port, TWELVE), 'echo()');
     expect(error.failure).toEqual({ reason: 'reset', received: 0, sent: TWELVE.length });
+    expect(error.message).toBe(ECHO_FAILURE_TEXT.reset(0, TWELVE.length));
   });
 });
 
@@ -187,6 +201,7 @@ describe('net socket.setTimeout: a server that stops answering fails after timeo
       sent: TWELVE.length,
       timeoutMs: SILENCE_MS,
     });
+    expect(error.message).toBe(ECHO_FAILURE_TEXT.timeout(SILENCE_MS, 3, TWELVE.length));
   });
 
   const { pieces, paceMs, timeoutMs } = TRICKLE;
@@ -205,6 +220,12 @@ describe('Course exercise 1.5: time round trips of 1 KB on one connection', () =
     const { peer, port } = await EchoPeer.start({ pieces: [64] });
     await within(roundTrip(LOOPBACK, port, { count: 5 }), 'roundTrip() never resolved');
     expect(peer.connections).toBe(1);
+  });
+
+  test('roundTrip closes its side of the connection (FIN) once the last echo is back', async () => {
+    const { peer, port } = await EchoPeer.start({ pieces: [64] });
+    await within(roundTrip(LOOPBACK, port, { count: 2 }), 'roundTrip() never resolved');
+    await within(peer.clientEnded, 'the client never closed its side of the connection');
   });
 
   test('each round trip sends 1 KB when no size is given', async () => {
