@@ -54,9 +54,10 @@ function chosen(number: number | undefined, force: boolean): Kata {
 }
 
 /**
- * Runs the specs of the katas once, in this process, bounded in time. `report`
- * sees the results as soon as the run ends, before vitest is closed; the
- * outcome is undefined when the run did not end within the bound.
+ * Runs the specs of the katas once, in this process. The bound is on progress: the run
+ * is given up when no spec gives a verdict for `boundSeconds`. `report` sees the
+ * results as soon as the run ends, before vitest is closed; the outcome is undefined
+ * when the run was given up.
  */
 async function verify(
   katas: readonly Kata[],
@@ -64,18 +65,25 @@ async function verify(
   report?: (runs: readonly KataRun[]) => void,
 ): Promise<readonly KataRun[] | undefined> {
   let runs: readonly KataRun[] | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  let giveUp: (outcome: 'hung') => void = () => {};
+  const hung = new Promise<'hung'>((resolve) => {
+    giveUp = resolve;
+  });
+  const arm = () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => giveUp('hung'), boundSeconds * 1000);
+  };
   const session = await openSession({
     katas,
     watch: false,
+    onProgress: arm,
     onRunEnd: (r) => {
       runs = r;
       report?.(r);
     },
   });
-  let timer: NodeJS.Timeout | undefined;
-  const hung = new Promise<'hung'>((resolve) => {
-    timer = setTimeout(() => resolve('hung'), boundSeconds * 1000);
-  });
+  arm();
   const outcome = await Promise.race([session.rerun().then(() => 'ran' as const), hung]);
   clearTimeout(timer);
   if (outcome === 'hung') killChildren();
@@ -116,8 +124,8 @@ async function once(kata: Kata): Promise<never> {
 async function progress(json: boolean): Promise<never> {
   const katas = unlocked(readLedger(), process.env.KATA_UNLOCK === 'all');
   process.stderr.write(`${MESSAGES.verifying(katas)}\n`);
-  const runs = await verify(katas, HANG_SECONDS * katas.length);
-  if (!runs) refuse(MESSAGES.hung(HANG_SECONDS * katas.length));
+  const runs = await verify(katas, HANG_SECONDS);
+  if (!runs) refuse(MESSAGES.hung(HANG_SECONDS));
   const ledger = record(runs);
   if (json) {
     const label = labels(ledger);
@@ -149,9 +157,12 @@ async function catchUp(before: number): Promise<never> {
       replaced.flatMap((r) => (r.backup ? [r.backup] : [])),
     )}\n`,
   );
-  const runs = katas.length ? await verify(katas, HANG_SECONDS * katas.length) : [];
+  const runs = katas.length ? await verify(katas, HANG_SECONDS) : [];
   if (runs) record(runs);
-  process.exit(runs?.every(passed) ? EXIT.passed : EXIT.failed);
+  const ok = runs?.every(passed) === true;
+  const open = KATAS.find((kata) => kata.number === before);
+  process.stdout.write(`${ok && open ? MESSAGES.caughtUpOpen(open) : MESSAGES.caughtUpFailed}\n`);
+  process.exit(ok ? EXIT.passed : EXIT.failed);
 }
 
 type Listening = net.Server | dgram.Socket;

@@ -41,14 +41,23 @@ export const MESSAGES = {
       .filter((_, i) => i === 0 || i === katas.length - 1)
       .map((k) => folderOf(k).slice(0, 2))
       .join('–')}, the ones reached (a locked kata is not run)…`,
+  recordedNext: (next: Kata | undefined) =>
+    next
+      ? `Recorded in PROGRESS.md. Next: ${name(next)}, ${next.title}: press n.`
+      : 'Recorded in PROGRESS.md. That was the last kata: well done!',
+  pairOn: (minutes: number) =>
+    `pair mode: swap driver and navigator every ${minutes} minute${minutes === 1 ? '' : 's'}`,
   allDone: 'Every kata passes. Well done! npm run progress re-verifies them all.',
   passedOnce: (kata: Kata, count: number) =>
     `PASS ${name(kata)}: all ${count} specs pass. Recorded in PROGRESS.md.`,
   failedOnce: (kata: Kata, failed: number, total: number) =>
     `FAIL ${name(kata)}: ${failed} of ${total} specs fail.`,
-  hung: (seconds: number) =>
-    `The specs did not finish within ${seconds} s: an infinite loop, or a server that never answers?\n` +
+  hung: (seconds: number, specs: readonly string[] = []) =>
+    (specs.length > 0
+      ? `No verdict for ${seconds} s from: ${specs.map((spec) => `"${spec}"`).join(', ')}.\nAn infinite loop, or a server that never answers?\n`
+      : `The specs did not finish within ${seconds} s: an infinite loop, or a server that never answers?\n`) +
     'Fix it and save: the runner starts again on the next save.',
+  soFar: (count: number) => `running… ${count} spec${count === 1 ? '' : 's'} so far`,
   hungOnce: (kata: Kata, seconds: number) =>
     `FAIL ${name(kata)}: the specs did not finish within ${seconds} s (an infinite loop, or a server that never answers?).`,
   noSpecs: 'No spec ran: is a spec file missing, or does it fail to load?',
@@ -56,6 +65,8 @@ export const MESSAGES = {
   startWithLesson: (lesson: string) => `Start with the lesson: ${lesson}`,
   replay: (seed: string, path: string | undefined) =>
     `Replay this counterexample: test.prop([...], { seed: ${seed}${path ? `, path: '${path}'` : ''} })`,
+  hintHeading: (shown: number, total: number) =>
+    `Hint ${shown} of ${total}${shown < total ? ' (h: the next, x: hide)' : ' (x: hide)'}:`,
   noMoreHints: "No more hints: the lesson's references have the rest.",
   noHints: 'This lesson has no hints.',
   solutionLocked: 'The reference solution opens once this kata passes. Keep going!',
@@ -70,6 +81,8 @@ export const MESSAGES = {
   caughtUp: (count: number, backups: readonly string[]) =>
     `Copied the reference modules of ${count} kata(s) into place.` +
     (backups.length ? `\nYour files are kept in:\n  ${backups.join('\n  ')}` : ''),
+  caughtUpOpen: (kata: Kata) => `Kata ${name(kata)} is open: npm run kata ${kata.number}`,
+  caughtUpFailed: 'Some of the katas copied did not pass: npm run progress shows which.',
   notAServer: (kata: Kata) =>
     `Kata ${name(kata)} has no server to start: --serve is for server katas.`,
   serving: (kata: Kata, port: number, client: NonNullable<Kata['serve']>['client']) =>
@@ -89,8 +102,21 @@ export const MESSAGES = {
         return `${passed(run) ? '✓' : '✗'} ${name(run.kata)} ${ok}/${run.specs.length}`;
       })
       .join('   '),
+  listKeys: {
+    move: '[↑↓] move',
+    open: '[enter] open',
+    reset: '[R] reset',
+    back: '[l] back',
+    quit: '[q] quit',
+  },
+  confirmReset: (kata: Kata) =>
+    `Press R again to put the stub of ${name(kata)} back (your file is kept as a backup).`,
+  notReached: (kata: Kata) =>
+    `${name(kata)} is not reached yet: finish the katas before it (or run it with --force).`,
   keys: {
+    list: '[l] list',
     hint: '[h] hint',
+    hide: '[x] hide hint',
     rerun: '[r] rerun',
     quit: '[q] quit',
     next: '[n] next kata',

@@ -3,7 +3,7 @@ import { KATA_TODO } from '../kata-todo.ts';
 import { KATAS } from '../katas.ts';
 import { classify } from './failures.ts';
 import { MESSAGES } from './messages.ts';
-import { render, type View } from './screen.ts';
+import { render, renderList, type View } from './screen.ts';
 import type { KataRun, SpecResult } from './session.ts';
 
 const kata = KATAS[0];
@@ -90,15 +90,30 @@ describe('the watch screen', () => {
 
   test('hints appear one rung at a time', () => {
     const run: KataRun = { kata, specs: [spec('no', [todo])], errors: [] };
-    expect(render(view(run, { hintsShown: 1 }))).toContain('Hint 1 of 2:\n  nudge');
+    expect(render(view(run, { hintsShown: 1 }))).toContain(
+      `${MESSAGES.hintHeading(1, 2)}\n  nudge`,
+    );
     expect(render(view(run, { hintsShown: 1 }))).not.toContain('rule');
     expect(render(view(run, { hintsShown: 3 }))).toContain(MESSAGES.noMoreHints);
   });
 
   test('a hung run says what did not happen, and within what time', () => {
-    expect(
-      render({ ...view({ kata, specs: [], errors: [] }), pane: { kind: 'hung', seconds: 10 } }),
-    ).toContain(MESSAGES.hung(10));
+    const hung = (specs: string[]) =>
+      render({
+        ...view({ kata, specs: [], errors: [] }),
+        pane: { kind: 'hung', seconds: 10, specs },
+      });
+    expect(hung([])).toContain(MESSAGES.hung(10));
+    expect(hung(['echo > answers'])).toContain('No verdict for 10 s from: "echo > answers"');
+  });
+
+  test('while a run goes on, the verdicts so far are shown, the first failure in full', () => {
+    const failure = classify({ message: 'expected 1 to be 2', diff: '- Expected\n+ Received' });
+    const run = { kata, specs: [spec('fails', [failure]), spec('passes')], errors: [] };
+    const screen = render({ ...view(run), pane: { kind: 'running', run } });
+    expect(screen).toContain(MESSAGES.soFar(2));
+    expect(screen).toContain('✗ fails');
+    expect(screen).toContain('expected 1 to be 2');
   });
 
   test('the screen fits the terminal: one-liners cut to its width, the list cut to its height', () => {
@@ -122,5 +137,122 @@ describe('the watch screen', () => {
     expect(render(view({ kata, specs: [], errors: [] }))).toContain(
       `2 of ${KATAS.length} katas done`,
     );
+  });
+
+  test('a raw CR, TAB or NUL is shown as \\r, \\t, \\x00, in diffs, titles and summaries', () => {
+    const failure = classify({
+      message: "expected 'a\r\n' to be 'a\n'",
+      diff: '- Expected\n+ Received\n\n- a\n+ a\r',
+    });
+    const run = {
+      kata,
+      specs: [spec('one\ttab', [failure]), spec('two\x00', [failure])],
+      errors: [],
+    };
+    const screen = render(view(run));
+    for (const control of ['\r', '\t', '\x00']) expect(screen).not.toContain(control);
+    expect(screen).toContain('+ a\\r');
+    expect(screen).toContain('one\\ttab');
+    expect(screen).toContain('two\\x00');
+  });
+
+  test('a long title wraps at words, not inside one', () => {
+    const failure = classify({ message: 'expected 1 to be 2' });
+    const title = Array.from({ length: 30 }, (_, i) => `word${i}`).join(' ');
+    const screen = render(
+      view({ kata, specs: [spec(title, [failure])], errors: [] }, { columns: 40 }),
+    );
+    const rows = screen.split('\n').filter((row) => row.includes('word'));
+    expect(rows.length).toBeGreaterThan(1);
+    for (const row of rows) expect(row.trim()).toMatch(/^(✗ )?(word\d+ ?)+$/);
+  });
+
+  test('a one-line summary of an abbreviated deep equality says what differs', () => {
+    const failure = classify({
+      message: 'expected [ …(2) ] to deeply equal [ …(3) ]',
+      diff: '- Expected\n+ Received\n\n  [\n-   "b",\n+   "c",\n  ]',
+    });
+    const run = { kata, specs: [spec('first', [failure]), spec('second', [failure])], errors: [] };
+    expect(render(view(run))).toContain('✗ second  expected "b", got "c"');
+  });
+
+  test('a summary after a transcript starts at the assertion', () => {
+    const failure = classify({ message: 'C: ADD 1 2\\r\\n S: 4\\r\\n: expected "4" to be "3"' });
+    const run = { kata, specs: [spec('first', [failure]), spec('second', [failure])], errors: [] };
+    expect(render(view(run))).toContain('✗ second  expected "4" to be "3"');
+  });
+
+  test('a syntax error that fails every spec file is shown once', () => {
+    const syntax = classify({ name: 'SyntaxError', message: 'Unexpected token (3:1)' });
+    const screen = render(view({ kata, specs: [], errors: [syntax, syntax] }));
+    expect(screen.match(/Unexpected token/g)).toHaveLength(1);
+  });
+
+  test('a hint shows its latest rung only, wrapped at words and cut to a third of the screen', () => {
+    const long = Array.from({ length: 400 }, (_, i) => `w${i}`).join(' ');
+    const run = { kata, specs: [spec('a', [todo])], errors: [] };
+    const screen = render(
+      view(run, { hints: ['nudge', long], hintsShown: 2, rows: 24, columns: 80 }),
+    );
+    expect(screen).toContain('Hint 2 of 2');
+    expect(screen).not.toContain('nudge');
+    expect(screen.split('\n').length).toBeLessThanOrEqual(24);
+    expect(screen).toContain('more lines');
+    expect(screen).toContain('2 of 20 katas done'.replace('20', String(KATAS.length)));
+  });
+
+  test('the list shows every kata with its standing, the cursor, and the one open', () => {
+    const labels = new Map(
+      KATAS.map((k) => [k.number, k.number === 1 ? 'done' : 'locked'] as const),
+    );
+    const screen = renderList({
+      labels,
+      cursor: 2,
+      current: 1,
+      done: 1,
+      notices: [],
+      color: false,
+    });
+    for (const k of KATAS) expect(screen).toContain(k.title);
+    expect(screen).toMatch(/▶ 02 .*locked/);
+    expect(screen).toMatch(/ {2}01 .*done.*\(open\)/);
+    const short = renderList({
+      labels,
+      cursor: 15,
+      current: 1,
+      done: 1,
+      notices: [],
+      color: false,
+      rows: 12,
+    });
+    expect(short.split('\n').length).toBeLessThanOrEqual(12);
+    expect(short).toContain('▶ 15');
+  });
+
+  test('a hint written over several lines is one paragraph on screen; code keeps its lines', () => {
+    const hint = 'one two\nthree four\n\n```\nconst a = 1;\nconst b = 2;\n```';
+    const run = { kata, specs: [spec('a', [todo])], errors: [] };
+    const screen = render(view(run, { hints: [hint], hintsShown: 1, columns: 80 }));
+    expect(screen).toContain('one two three four');
+    expect(screen).toContain('  const a = 1;\n  const b = 2;');
+  });
+
+  test('on a short terminal the header and the keys stay: the pane is cut', () => {
+    const failure = classify({ message: 'expected 1 to be 2' });
+    const specs = Array.from({ length: 30 }, (_, i) => spec(`spec ${i}`, [failure]));
+    const long = Array.from({ length: 60 }, (_, i) => `w${i}`).join(' ');
+    const screen = render(
+      view({ kata, specs, errors: [] }, { hints: [long], hintsShown: 1, rows: 24, columns: 80 }),
+    );
+    expect(screen.split('\n').length).toBeLessThanOrEqual(24);
+    expect(screen).toContain('HTTP bottom up');
+    expect(screen).toContain(MESSAGES.keys.quit);
+  });
+
+  test('while a run goes on with no failure yet, it never says that all specs pass', () => {
+    const run = { kata, specs: [spec('passes')], errors: [] };
+    const screen = render({ ...view(run), pane: { kind: 'running', run } });
+    expect(screen).toContain('✓ 1 passed');
+    expect(screen).not.toContain('specs pass');
   });
 });

@@ -40,6 +40,11 @@ export interface SessionOptions {
   /** Serve vitest's UI on 127.0.0.1 at this port as well. */
   readonly ui?: { readonly port: number; readonly open: boolean };
   readonly onRunStart?: () => void;
+  /**
+   * While a run goes on: the verdicts so far (specs not yet finished left out), and the
+   * specs running now. Each call is progress: a run is hung only when none comes.
+   */
+  readonly onProgress?: (runs: readonly KataRun[], running: readonly string[]) => void;
   readonly onRunEnd: (runs: readonly KataRun[]) => void;
 }
 
@@ -66,10 +71,11 @@ function kataOf(moduleId: string): Kata | undefined {
 
 const isProperty = (module: TestModule) => module.moduleId.endsWith('.prop.spec.ts');
 
-function specResults(module: TestModule): SpecResult[] {
+function specResults(module: TestModule, soFar: boolean): SpecResult[] {
   const results: SpecResult[] = [];
   for (const test of module.children.allTests()) {
     const result = test.result();
+    if (soFar && result.state === 'pending') continue;
     const state = result.state === 'pending' ? 'skipped' : result.state;
     results.push({
       name: test.fullName,
@@ -85,10 +91,13 @@ function specResults(module: TestModule): SpecResult[] {
 export async function openSession(options: SessionOptions): Promise<Session> {
   // The latest result of every spec file, so a rerun of one file keeps the others' results.
   const latest = new Map<string, TestModule>();
-  const collect = (unhandled: readonly Failure[]): KataRun[] =>
+  // The spec files of the run going on, and the specs running now, for onProgress.
+  const current = new Map<string, TestModule>();
+  const running = new Set<string>();
+  const collect = (unhandled: readonly Failure[], soFar = false): KataRun[] =>
     options.katas.map((kata) => {
       // Example specs first: their failures read better than a property's counterexample.
-      const modules = [...latest.values()]
+      const modules = [...(soFar ? current : latest).values()]
         .filter((m) => kataOf(m.moduleId) === kata)
         .sort(
           (a, b) =>
@@ -96,7 +105,7 @@ export async function openSession(options: SessionOptions): Promise<Session> {
         );
       return {
         kata,
-        specs: modules.flatMap(specResults),
+        specs: modules.flatMap((m) => specResults(m, soFar)),
         errors: [
           ...modules.flatMap((m) => m.errors().map(classify)),
           ...(options.katas.length === 1 ? unhandled : []),
@@ -118,7 +127,20 @@ export async function openSession(options: SessionOptions): Promise<Session> {
       }),
       reporters: [
         {
-          onTestRunStart: () => options.onRunStart?.(),
+          onTestRunStart: () => {
+            current.clear();
+            running.clear();
+            options.onRunStart?.();
+          },
+          onTestCaseReady: (test) => {
+            current.set(test.module.moduleId, test.module);
+            running.add(test.fullName);
+            options.onProgress?.(collect([], true), [...running]);
+          },
+          onTestCaseResult: (test) => {
+            running.delete(test.fullName);
+            options.onProgress?.(collect([], true), [...running]);
+          },
           onTestRunEnd: (modules, unhandledErrors) => {
             for (const module of modules) latest.set(module.moduleId, module);
             options.onRunEnd(collect(unhandledErrors.map((e) => classify(e))));

@@ -7,11 +7,12 @@
 import { type FSWatcher, watch as watchFiles } from 'node:fs';
 import path from 'node:path';
 import { KATAS, type Kata } from '../katas.ts';
+import { resetKata } from './files.ts';
 import { readHints } from './hints.ts';
-import { doneCount, type Ledger, readLedger, record } from './ledger.ts';
+import { doneCount, type Ledger, labels, readLedger, record } from './ledger.ts';
 import { MESSAGES } from './messages.ts';
 import { lessonPath, ROOT, shown, solutionDir } from './paths.ts';
-import { type Pane, render } from './screen.ts';
+import { type Pane, render, renderList } from './screen.ts';
 import { type KataRun, openSession, passed, type Session } from './session.ts';
 import { access } from './unlock.ts';
 import { killChildren } from './workers.ts';
@@ -20,17 +21,42 @@ import { killChildren } from './workers.ts';
 export const HANG_SECONDS = Number(process.env.KATA_HANG_SECONDS) || 10;
 const CLOSE_BOUND_MS = 3_000;
 const SAVE_DEBOUNCE_MS = 100;
+const PROGRESS_DRAW_MS = 100;
+const SWAP_NOTICE_MS = 60_000;
 const CLEAR = '\x1b[2J\x1b[3J\x1b[H';
 const BELL = '\x07';
 
 const KEYS = {
   hint: 'h',
+  hide: 'x',
+  list: 'l',
   rerun: 'r',
   next: 'n',
   solution: 's',
   quit: 'q',
   interrupt: '\u0003',
 } as const;
+
+/** Keys of the list mode; arrows arrive as escape sequences. */
+const LIST_KEYS = {
+  up: ['\x1b[A', 'k'],
+  down: ['\x1b[B', 'j'],
+  open: ['\r', '\n'],
+  reset: ['R'],
+  back: ['l', '\x1b'],
+} as const;
+
+/** A chunk of stdin cut into keys: an escape sequence (an arrow) is one key. */
+function keysOf(chunk: string): string[] {
+  const keys: string[] = [];
+  for (let i = 0; i < chunk.length; i++) {
+    const arrow = chunk.startsWith(ESC_BRACKET, i) ? chunk.slice(i, i + 3) : '';
+    keys.push(arrow || (chunk[i] ?? ''));
+    if (arrow) i += 2;
+  }
+  return keys;
+}
+const ESC_BRACKET = '\x1b[';
 
 export interface WatchOptions {
   readonly force: boolean;
@@ -59,12 +85,34 @@ export async function watchKata(start: Kata, options: WatchOptions): Promise<voi
   let lastRun: KataRun | undefined;
   let hints = readHints(lessonPath(kata));
   let hintsShown = 0;
+  let hintsHidden = false;
+  /** After a pass: that it was recorded, and what comes next. */
+  let passNotice: string | undefined;
   let notices: string[] = [];
   let session: Session | undefined;
   let stalled: FSWatcher | undefined;
   let watchdog: NodeJS.Timeout | undefined;
 
+  /** List mode: the kata under the cursor, and a reset waiting for its second R. */
+  let list: { cursor: number; resetting?: number } | undefined;
+  const color = () => process.stdout.isTTY === true && !process.env.NO_COLOR;
+
   const draw = () => {
+    if (list) {
+      process.stdout.write(
+        CLEAR +
+          renderList({
+            labels: labels(ledger),
+            cursor: list.cursor,
+            current: kata.number,
+            done: doneCount(ledger),
+            notices,
+            color: color(),
+            rows: process.stdout.rows,
+          }),
+      );
+      return;
+    }
     process.stdout.write(
       CLEAR +
         render({
@@ -73,10 +121,11 @@ export async function watchKata(start: Kata, options: WatchOptions): Promise<voi
           total: KATAS.length,
           pane,
           hints,
-          hintsShown,
-          notices,
+          hintsShown: hintsHidden ? 0 : hintsShown,
+          notices: passNotice ? [passNotice, ...notices] : notices,
           keys: true,
-          color: process.stdout.isTTY === true && !process.env.NO_COLOR,
+          color: color(),
+          ...(options.pairMinutes && { status: MESSAGES.pairOn(options.pairMinutes) }),
           rows: process.stdout.rows,
           columns: process.stdout.columns,
         }),
@@ -84,9 +133,24 @@ export async function watchKata(start: Kata, options: WatchOptions): Promise<voi
   };
 
   const disarm = () => clearTimeout(watchdog);
+  // The bound is on progress, not on the whole run: each spec's verdict re-arms it, so
+  // a slow kata whose specs each give up in time is never called hung.
   const arm = () => {
     disarm();
     watchdog = setTimeout(() => void stall(), HANG_SECONDS * 1000);
+  };
+  let runningNow: readonly string[] = [];
+  let drawn = 0;
+  let pendingDraw: NodeJS.Timeout | undefined;
+  /** Redraws at most every PROGRESS_DRAW_MS while specs report: a screen per spec would flicker. */
+  const drawSoon = () => {
+    if (pendingDraw) return;
+    const wait = Math.max(0, drawn + PROGRESS_DRAW_MS - performance.now());
+    pendingDraw = setTimeout(() => {
+      pendingDraw = undefined;
+      drawn = performance.now();
+      draw();
+    }, wait);
   };
 
   // Each vitest instance gets a generation; what a closed one still reports is ignored.
@@ -103,17 +167,30 @@ export async function watchKata(start: Kata, options: WatchOptions): Promise<voi
       onRunStart: () => {
         if (mine !== generation) return;
         pane = { kind: 'running' };
+        runningNow = [];
         arm();
         draw();
+      },
+      onProgress: (runs, running) => {
+        if (mine !== generation) return;
+        arm();
+        runningNow = running;
+        const run = runs[0];
+        pane = { kind: 'running', ...(run && run.specs.length > 0 && { run }) };
+        drawSoon();
       },
       onRunEnd: (runs) => {
         if (mine !== generation) return;
         disarm();
+        clearTimeout(pendingDraw);
+        pendingDraw = undefined;
         const run = runs[0];
         if (!run) return;
         lastRun = run;
         ledger = record([run]);
         pane = { kind: 'result', run };
+        const following = KATAS.find((k) => k.number > kata.number);
+        passNotice = passed(run) ? MESSAGES.recordedNext(following) : undefined;
         draw();
       },
     });
@@ -133,7 +210,9 @@ export async function watchKata(start: Kata, options: WatchOptions): Promise<voi
    */
   const stall = async () => {
     generation++;
-    pane = { kind: 'hung', seconds: HANG_SECONDS };
+    clearTimeout(pendingDraw);
+    pendingDraw = undefined;
+    pane = { kind: 'hung', seconds: HANG_SECONDS, specs: runningNow };
     lastRun = undefined;
     draw();
     const stuck = session;
@@ -168,6 +247,8 @@ export async function watchKata(start: Kata, options: WatchOptions): Promise<voi
     kata = next;
     hints = readHints(lessonPath(kata));
     hintsShown = 0;
+    hintsHidden = false;
+    passNotice = undefined;
     notices = [];
     lastRun = undefined;
     await open();
@@ -181,11 +262,54 @@ export async function watchKata(start: Kata, options: WatchOptions): Promise<voi
     process.exit(0);
   };
 
+  const onListKey = (key: string, at: { cursor: number; resetting?: number }) => {
+    const index = KATAS.findIndex((k) => k.number === at.cursor);
+    const selected = KATAS[index];
+    const is = (keys: readonly string[]) => keys.includes(key);
+    if (is(LIST_KEYS.up)) list = { cursor: KATAS[Math.max(0, index - 1)]?.number ?? at.cursor };
+    else if (is(LIST_KEYS.down))
+      list = { cursor: KATAS[Math.min(KATAS.length - 1, index + 1)]?.number ?? at.cursor };
+    else if (is(LIST_KEYS.back)) list = undefined;
+    else if (is(LIST_KEYS.open) && selected) {
+      if (access(selected.number, ledger, options.force).kind === 'locked') {
+        notices = [MESSAGES.notReached(selected)];
+      } else {
+        list = undefined;
+        notices = [];
+        if (selected.number !== kata.number) void switchTo(selected);
+      }
+    } else if (is(LIST_KEYS.reset) && selected) {
+      if (at.resetting !== selected.number) {
+        list = { cursor: at.cursor, resetting: selected.number };
+        notices = [MESSAGES.confirmReset(selected)];
+      } else {
+        notices = resetKata(selected).map((r) => MESSAGES.resetDone(r.file, r.backup));
+        ledger = readLedger();
+        list = { cursor: at.cursor };
+      }
+    } else if (key === KEYS.quit || key === KEYS.interrupt) {
+      void quit();
+      return;
+    } else return;
+    draw();
+  };
+
   const onKey = (key: string) => {
+    if (list) return onListKey(key, list);
     const done = lastRun !== undefined && passed(lastRun);
     switch (key) {
+      case KEYS.list:
+        list = { cursor: kata.number };
+        notices = [];
+        break;
       case KEYS.hint:
-        hintsShown = Math.min(hintsShown + 1, hints.length + 1);
+        hintsShown = hintsHidden
+          ? Math.max(hintsShown, 1)
+          : Math.min(hintsShown + 1, hints.length + 1);
+        hintsHidden = false;
+        break;
+      case KEYS.hide:
+        hintsHidden = true;
         break;
       case KEYS.rerun:
         if (session) void session.rerun();
@@ -227,7 +351,7 @@ export async function watchKata(start: Kata, options: WatchOptions): Promise<voi
   if (process.stdin.isTTY) process.stdin.setRawMode(true);
   process.stdin.setEncoding('utf8');
   process.stdin.on('data', (chunk: string) => {
-    for (const key of chunk) onKey(key);
+    for (const key of keysOf(chunk)) onKey(key);
   });
   process.stdout.on('resize', draw);
   process.on('SIGINT', () => void quit());
@@ -236,9 +360,17 @@ export async function watchKata(start: Kata, options: WatchOptions): Promise<voi
   if (options.pairMinutes) {
     const minutes = options.pairMinutes;
     setInterval(() => {
-      notices = [MESSAGES.swap(minutes)];
+      const swap = MESSAGES.swap(minutes);
+      notices = [swap];
       process.stdout.write(BELL);
       draw();
+      // The reminder clears itself: it must not stand for the next ten minutes.
+      setTimeout(() => {
+        if (notices.includes(swap)) {
+          notices = notices.filter((n) => n !== swap);
+          draw();
+        }
+      }, SWAP_NOTICE_MS);
     }, minutes * 60_000);
   }
 
