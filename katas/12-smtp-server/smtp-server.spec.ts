@@ -302,9 +302,9 @@ describe('RFC 5321 §4.1, §4.3.2: the dialogue, over a raw socket', () => {
   test('an over-long line gets one 500, however many more octets it has', async () => {
     const server = await start();
     const smtp = await open(server.port);
-    await smtp.send(`NOOP ${'x'.repeat(2 * MAX_COMMAND_LINE)}`);
+    // far more than one read of the socket: the server sees the line grow several times
+    await smtp.send(`NOOP ${'x'.repeat(256 * 1024)}`);
     expect((await reply(smtp)).slice(0, 3), smtp.transcript()).toBe('500');
-    await smtp.send('y'.repeat(2 * MAX_COMMAND_LINE));
     expect(await say(smtp, '\r\nNOOP'), smtp.transcript()).toBe(250);
   });
 
