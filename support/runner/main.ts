@@ -16,7 +16,7 @@ import { doneCount, labels, readLedger, record } from './ledger.ts';
 import { MESSAGES } from './messages.ts';
 import { kataDir, PROGRESS_FILE, shown } from './paths.ts';
 import { render } from './screen.ts';
-import { type KataRun, openSession, passed } from './session.ts';
+import { type KataRun, openSession, passed, type Session } from './session.ts';
 import { access, nextPending, unlocked } from './unlock.ts';
 import { closeWithin, HANG_SECONDS, watchKata } from './watch.ts';
 import { killChildren } from './workers.ts';
@@ -203,22 +203,35 @@ async function serve(kata: Kata, port: number): Promise<void> {
   );
 }
 
-/** vitest's UI over the unlocked katas; every run it shows is recorded, as in watch mode. */
+/**
+ * vitest's UI: the current kata alone, so that it is the one in view (every kata with
+ * KATA_UNLOCK=all). Every run it shows is recorded, as in watch mode, and a kata that
+ * unlocks meanwhile is added to it, without a restart.
+ */
 async function ui(poll: boolean): Promise<void> {
-  const open = unlocked(readLedger(), process.env.KATA_UNLOCK === 'all');
-  const session = await openSession({
-    katas: open,
+  const all = process.env.KATA_UNLOCK === 'all';
+  const current = nextPending(readLedger()) ?? KATAS.at(-1);
+  const katas = all ? [...KATAS] : current ? [current] : [];
+  let session: Session | undefined;
+  session = await openSession({
+    katas,
     watch: true,
     poll,
     ui: { port: UI_PORT, open: !process.env.CI },
     onRunEnd: (runs) => {
       const ran = runs.filter((run) => run.specs.length > 0);
-      record(ran);
+      const ledger = record(ran);
       process.stdout.write(`${MESSAGES.uiRun(ran)}\n`);
+      const next = nextPending(ledger);
+      if (next && !all && !katas.includes(next)) {
+        katas.push(next);
+        process.stdout.write(`${MESSAGES.uiAdded(next)}\n`);
+        void session?.include([next]);
+      }
     },
   });
   process.stdout.write(
-    `${MESSAGES.uiAt(`http://127.0.0.1:${session.port() ?? UI_PORT}/__vitest__/`, open.length)}\n`,
+    `${MESSAGES.uiAt(`http://127.0.0.1:${session.port() ?? UI_PORT}/__vitest__/`, katas)}\n`,
   );
   await session.rerun();
 }

@@ -93,8 +93,9 @@ export const MESSAGES = {
       ? `Your server could not listen on 127.0.0.1 (${code}).`
       : `Your server could not listen on 127.0.0.1:${port} (${code}): leave --port out and the system picks a free port.`,
   notWrittenServe: (fn: string) => `${fn}() is not written yet: write it, then --serve starts it.`,
-  uiAt: (url: string, katas: number) =>
-    `The vitest UI over ${katas} unlocked kata(s): ${url}  (Ctrl-C stops it)`,
+  uiAt: (url: string, katas: readonly Kata[]) =>
+    `The vitest UI over ${katas.length === 1 && katas[0] ? name(katas[0]) : `${katas.length} katas`}: ${url}  (Ctrl-C stops it)`,
+  uiAdded: (kata: Kata) => `Unlocked ${name(kata)}: it is in the UI now.`,
   uiRun: (runs: readonly KataRun[]) =>
     runs
       .map((run) => {

@@ -57,6 +57,8 @@ const POLL_INTERVAL_MS = 250;
 
 export interface Session {
   rerun(): Promise<void>;
+  /** Adds katas to the session (the UI's, as katas unlock) and runs their specs. */
+  include(katas: readonly Kata[]): Promise<void>;
   close(): Promise<void>;
   /** The port vitest's server really listens on (the UI's): the next one up when the one asked for was taken. */
   port(): number | undefined;
@@ -89,13 +91,14 @@ function specResults(module: TestModule, soFar: boolean): SpecResult[] {
 }
 
 export async function openSession(options: SessionOptions): Promise<Session> {
+  const katas = [...options.katas];
   // The latest result of every spec file, so a rerun of one file keeps the others' results.
   const latest = new Map<string, TestModule>();
   // The spec files of the run going on, and the specs running now, for onProgress.
   const current = new Map<string, TestModule>();
   const running = new Set<string>();
   const collect = (unhandled: readonly Failure[], soFar = false): KataRun[] =>
-    options.katas.map((kata) => {
+    katas.map((kata) => {
       // Example specs first: their failures read better than a property's counterexample.
       const modules = [...(soFar ? current : latest).values()]
         .filter((m) => kataOf(m.moduleId) === kata)
@@ -108,7 +111,7 @@ export async function openSession(options: SessionOptions): Promise<Session> {
         specs: modules.flatMap((m) => specResults(m, soFar)),
         errors: [
           ...modules.flatMap((m) => m.errors().map(classify)),
-          ...(options.katas.length === 1 ? unhandled : []),
+          ...(katas.length === 1 ? unhandled : []),
         ],
       };
     });
@@ -150,11 +153,20 @@ export async function openSession(options: SessionOptions): Promise<Session> {
     },
     watcherOverrides(options.poll === true),
   );
-  const filters = options.katas.map((kata) => `${shown(kataDir(kata))}/`);
+  const filterOf = (kata: Kata) => `${shown(kataDir(kata))}/`;
   return {
     async rerun() {
+      const filters = katas.map(filterOf);
       if (latest.size === 0) await vitest.start(filters);
       else await vitest.rerunTestSpecifications(await vitest.globTestSpecifications(filters));
+    },
+    async include(more) {
+      const added = more.filter((kata) => !katas.includes(kata));
+      if (added.length === 0) return;
+      katas.push(...added);
+      await vitest.rerunTestSpecifications(
+        await vitest.globTestSpecifications(added.map(filterOf)),
+      );
     },
     close: () => vitest.close(),
     port() {
