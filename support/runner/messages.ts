@@ -25,7 +25,7 @@ export const MESSAGES = {
   npm run kata -- --pair 10    remind the pair to swap driver and navigator every 10 minutes
   npm run kata -- --poll       poll for file changes (network drives, WSL /mnt paths)
   npm run progress [-- --json] verify every kata and rewrite PROGRESS.md
-  npm run ui                   the vitest UI over the unlocked katas`,
+  npm run ui                   the vitest UI on the current kata (KATA_UNLOCK=all: every kata)`,
   unknownOption: (option: string) => `Unknown option ${option}. See npm run kata -- --help.`,
   badNumber: (option: string, value: string | undefined) =>
     `${option} needs a number, got ${value === undefined ? 'nothing' : `"${value}"`}.`,
