@@ -33,22 +33,6 @@ const KATAS_DIR = path.join(ROOT, 'katas');
 const NEARBY_LIMIT = 12;
 
 /**
- * Lessons still being fixed, each with the bad citations this check found in it: their test is
- * skipped until the lesson is fixed and its entry removed. A lesson not listed must pass.
- */
-const PENDING_LESSONS: ReadonlyMap<string, readonly string[]> = new Map([
-  [
-    '12-smtp-server',
-    [
-      // "(RFC 1870 §4; §4.5.3.1.7, §4.5.3.1.9)": meant RFC 5321 §4.5.3.1.7, Message Content, and
-      // §4.5.3.1.9, Treatment When Limits Exceeded.
-      'katas/12-smtp-server/README.md:71: RFC 1870 §4.5.3.1.7 does not exist (RFC 1870 has §4 nearby)',
-      'katas/12-smtp-server/README.md:71: RFC 1870 §4.5.3.1.9 does not exist (RFC 1870 has §4 nearby)',
-    ],
-  ],
-]);
-
-/**
  * RFCs the lessons cite whose table is not in rfc-sections yet (no copy of their text was at
  * hand): their citations are not checked. Add the table, then remove the number.
  */
@@ -199,7 +183,7 @@ const LESSONS = readdirSync(KATAS_DIR)
 
 describe('every RFC section a lesson cites is in that RFC table of contents', () => {
   for (const lesson of LESSONS) {
-    test.skipIf(PENDING_LESSONS.has(lesson.split('/')[1] ?? ''))(lesson, () => {
+    test(lesson, () => {
       const bad = badCitations(lesson, readFileSync(path.join(ROOT, lesson), 'utf8'), TABLES);
       expect(bad, bad.join('\n')).toEqual([]);
     });
