@@ -361,7 +361,9 @@ describe('RFC 5321 §4.2: replies, read from a byte stream', () => {
 
   test('after a timeout the client closes its connection: no socket left open', async () => {
     const server = await startScripted([HAPPY[0] ?? '']);
-    await sendMail(at(server.port), ENVELOPE, MESSAGE, { timeoutMs: 200 }).catch(() => {});
+    await expect(
+      sendMail(at(server.port), ENVELOPE, MESSAGE, { timeoutMs: 200 }),
+    ).rejects.toMatchObject({ reason: 'timeout' });
     await within(server.closed, 'the client never closed its connection after the timeout');
   });
 
