@@ -106,7 +106,7 @@ const RFC_9110_NAMES: readonly (readonly [number, string])[] = [
 
 describe('RFC 9112 §4: status-line = HTTP-version SP status-code SP [ reason-phrase ]', () => {
   test.each(RFC_9110_NAMES)('%i is written with the name RFC 9110 gives it, %s', (status, name) => {
-    // On Node 20, node:http's STATUS_CODES still has RFC 7231's names for 413 and 422.
+    // node:http's STATUS_CODES (Node 20 to 26) still has RFC 7231's names for 413 and 422.
     expect(split(formatResponse({ status }, NOW)).lines[0]).toBe(`HTTP/1.1 ${status} ${name}`);
   });
 
