@@ -21,6 +21,8 @@ const FIRST_RESULT_BUDGET_S = 1.5;
 const RATIO_BUDGET = 1.3;
 const SAVE_BUDGET_S = 0.5;
 const RESULT = /(FAIL|PASS) \d{2}-|Tests +\d+ (failed|passed)|specs fail|specs pass/;
+/** The runner clears the screen before each one it draws. */
+const CLEAR_SCREEN = '\x1b[2J';
 
 const first = KATAS[0];
 if (!first) throw new Error('no kata to measure');
@@ -65,7 +67,10 @@ async function saveLatencies(): Promise<number[]> {
   let waiting: ((at: number) => void) | undefined;
   child.stdout.on('data', (piece: Buffer) => {
     screen += piece.toString();
-    if (waiting && /specs (fail|pass)/.test(screen)) {
+    // The last screen drawn, and only a finished run's: verdicts shown while the run goes on
+    // ("running… 3 specs so far") are not yet the save's result.
+    const last = screen.slice(screen.lastIndexOf(CLEAR_SCREEN));
+    if (waiting && /specs (fail|pass)/.test(last) && !last.includes('so far')) {
       const done = waiting;
       waiting = undefined;
       done(performance.now());
