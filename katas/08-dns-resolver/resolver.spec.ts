@@ -1,6 +1,6 @@
 import dgram from 'node:dgram';
 import dnsPacket from 'dns-packet';
-import { describe, expect, onTestFinished, test } from 'vitest';
+import { describe, expect, onTestFinished, test, vi } from 'vitest';
 import { LOOPBACK, within } from '../../support/harness/index.ts';
 import type { RecordType } from '../06-dns-query/query.ts';
 import type { ResourceRecord } from '../07-dns-response/message.ts';
@@ -310,6 +310,36 @@ describe('Node dgram: the UDP socket is closed on every way out', () => {
   });
 });
 
+describe('Node dgram: an error on the UDP socket rejects the query, not the process', () => {
+  test('a socket error (as a failed send emits) rejects the query with that error', async () => {
+    const server = await serve({ dropFirst: 99 });
+    const createSocket = vi.spyOn(dgram, 'createSocket');
+    onTestFinished(() => createSocket.mockRestore());
+    const asking = ask(server, NAME, 'A', { timeoutMs: 1500, attempts: 1 });
+    const outcome = asking.then(
+      () => 'answered',
+      (error: unknown) => error,
+    );
+    // the query is out once the server saw it; stop at once if query() settled first
+    let settled = false;
+    void outcome.then(() => {
+      settled = true;
+    });
+    await within(
+      (async () => {
+        while (server.seen.length === 0 && !settled) await nextTurn();
+      })(),
+      'the server never received the query',
+    );
+    if (settled) throw await outcome;
+    const socket = createSocket.mock.results[0]?.value as dgram.Socket | undefined;
+    expect(socket, 'query() did not open its socket with dgram.createSocket').toBeDefined();
+    const failure = new Error('send EHOSTUNREACH (emitted by the spec)');
+    socket?.emit('error', failure);
+    expect(await outcome).toBe(failure);
+  });
+});
+
 describe('RFC 1035 §4.2.2, RFC 7766 §5: TC set, so the same question again over TCP', () => {
   test('a truncated UDP reply is followed by the same question over TCP, and its answer', async () => {
     const server = await serve({ truncateUdp: true });
@@ -368,6 +398,32 @@ describe('RFC 1035 §4.2.2, RFC 7766 §5: TC set, so the same question again ove
       const server = await serve({ truncateUdp: true, tcpCloseAfter: octets });
       const error = await queryErrorOf(ask(server, NAME, 'A'));
       expect(error.reason, error.message).toBe('tcp-failed');
+    },
+  );
+
+  test('the TCP timeout error names the transport and the timeout it waited', async () => {
+    const server = await serve({ truncateUdp: true, tcpSilent: true });
+    const error = await queryErrorOf(ask(server, NAME, 'A', { timeoutMs: 150, attempts: 1 }));
+    expect(error.reason, error.message).toBe('timeout');
+    expect(error.message).toMatch(/\bTCP\b/);
+    expect(error.message).toMatch(/\b150 ?ms\b/);
+  });
+
+  test('a reset TCP connection: the error names the transport and passes on the socket error', async () => {
+    const server = await serve({ truncateUdp: true, tcpReset: true });
+    const error = await queryErrorOf(ask(server, NAME, 'A'));
+    expect(error.reason, error.message).toBe('tcp-failed');
+    expect(error.message).toMatch(/\bTCP\b/);
+    expect(error.message).toMatch(/\b(ECONNRESET|EPIPE)\b/);
+  });
+
+  test.each([1, 20])(
+    'the connection closed after octet %i: the error says how many octets came',
+    async (octets) => {
+      const server = await serve({ truncateUdp: true, tcpCloseAfter: octets });
+      const error = await queryErrorOf(ask(server, NAME, 'A'));
+      expect(error.reason, error.message).toBe('tcp-failed');
+      expect(error.message).toMatch(new RegExp(`\\b${octets} octets?\\b`));
     },
   );
 });

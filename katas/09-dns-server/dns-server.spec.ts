@@ -383,6 +383,25 @@ describe('RFC 1035 §4.1.1: what the server will not answer, and how', () => {
     expect(answerQuery(response, ZONE)).toBeUndefined();
   });
 
+  test('Node dgram: a socket error (as a failed send to a gone client emits) is survived, and the server keeps answering', async () => {
+    const socket = createDnsServer(ZONE);
+    onTestFinished(() => {
+      socket.close();
+    });
+    await within(
+      new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve)),
+      'the server socket never bound to 127.0.0.1',
+    );
+    // an 'error' without a listener is thrown: from dgram, it would take the process down
+    expect(() =>
+      socket.emit('error', new Error('send ECONNREFUSED (emitted by the spec)')),
+    ).not.toThrow();
+    expect((await resolverFor(socket.address().port).resolve4('example.test')).sort()).toEqual([
+      '192.0.2.1',
+      '192.0.2.2',
+    ]);
+  });
+
   test('garbage never stops the server: its listener never throws, and c-ares still gets answers', async () => {
     const socket = createDnsServer(ZONE);
     const client = dgram.createSocket('udp4');

@@ -1,5 +1,6 @@
 import dgram from 'node:dgram';
-import { describe, expect, onTestFinished, test } from 'vitest';
+import { describe, expect, onTestFinished, test, vi } from 'vitest';
+import { within } from '../../support/harness/index.ts';
 import { startSntpServer } from './fixtures/sntp-server.ts';
 import {
   fromNtpTimestamp,
@@ -123,6 +124,20 @@ describe('RFC 4330 §5, RFC 5905 §7.3: replies a client must not use', () => {
   test('not in mode 4 (server): a client request, or a broadcast', () => {
     expect(refusal(reply({ ...ok, first: (4 << 3) | 3 }))).toBe('not-a-server-reply');
     expect(refusal(reply({ ...ok, first: (4 << 3) | 5 }))).toBe('not-a-server-reply');
+  });
+
+  test('the not-a-server-reply error names the mode the reply came in', () => {
+    for (const mode of [3, 5]) {
+      let caught: unknown;
+      try {
+        parseSntpReply(reply({ ...ok, first: (4 << 3) | mode }), Date.now());
+      } catch (error) {
+        caught = error;
+      }
+      expect(caught).toBeInstanceOf(SntpError);
+      expect((caught as SntpError).reason).toBe('not-a-server-reply');
+      expect(String(caught)).toMatch(new RegExp(`\\bmode\\W*${mode}\\b`, 'i'));
+    }
   });
 
   test("RFC 4330 §5, RFC 5905 §14: the server copies the request's version (4); 3, 0 and 5 are refused", () => {
@@ -251,6 +266,32 @@ describe('RFC 4330: against the ntp-time server, with a known skew', () => {
     });
     const sample = await queryTime({ host: '::1', port: server.address().port });
     expect(sample.stratum).toBe(1);
+  });
+
+  test('Node dgram: a socket error (as a failed send emits) rejects the query with that error, not the process', async () => {
+    const silent = dgram.createSocket('udp4');
+    onTestFinished(() => {
+      silent.close();
+    });
+    await new Promise<void>((resolve) => silent.bind(0, '127.0.0.1', resolve));
+    const received = new Promise<void>((resolve) => silent.once('message', () => resolve()));
+    const createSocket = vi.spyOn(dgram, 'createSocket');
+    onTestFinished(() => createSocket.mockRestore());
+    const outcome = within(
+      queryTime({ host: '127.0.0.1', port: silent.address().port }, { timeoutMs: 1500 }),
+      'queryTime() never settled after the socket error',
+    ).then(
+      () => 'answered',
+      (error: unknown) => error,
+    );
+    // the request is out once the server has it; stop at once if queryTime() settled first
+    const first = await Promise.race([received.then(() => undefined), outcome]);
+    if (first !== undefined) throw first;
+    const socket = createSocket.mock.results[0]?.value as dgram.Socket | undefined;
+    expect(socket, 'queryTime() did not open its socket with dgram.createSocket').toBeDefined();
+    const failure = new Error('send EHOSTUNREACH (emitted by the spec)');
+    socket?.emit('error', failure);
+    expect(await outcome).toBe(failure);
   });
 
   test("a Kiss-o'-Death from the server is an error with its code", async () => {
