@@ -449,6 +449,23 @@ describe('RFC 5321 §4.1.2, §4.5.5: Reverse-path = Path / "<>"', () => {
     expect(await say(smtp, 'RCPT TO:<b@example.test>x'), smtp.transcript()).toBe(501);
   });
 
+  test('§4.1.1.2: mail = "MAIL FROM:" Reverse-path from the start of the line: "MAIL MAIL FROM:<…>" is 501', async () => {
+    const server = await start();
+    const smtp = await open(server.port);
+    await say(smtp, 'EHLO c');
+    expect(await say(smtp, 'MAIL MAIL FROM:<a@example.test>'), smtp.transcript()).toBe(501);
+    // §4.1.4: after the 501 no transaction is open
+    expect(await say(smtp, 'RCPT TO:<b@example.test>'), smtp.transcript()).toBe(503);
+  });
+
+  test('§4.1.1.3: rcpt = "RCPT TO:" Forward-path from the start of the line: "RCPT RCPT TO:<…>" is 501', async () => {
+    const server = await start();
+    const smtp = await transaction(server.port, 'a@example.test', []);
+    expect(await say(smtp, 'RCPT RCPT TO:<b@example.test>'), smtp.transcript()).toBe(501);
+    // no recipient was taken: DATA still has none
+    expect(await say(smtp, 'DATA'), smtp.transcript()).toBe(503);
+  });
+
   test('RFC 6152: MAIL FROM with BODY=8BITMIME (advertised in EHLO) is accepted', async () => {
     const server = await start();
     const smtp = await open(server.port);
@@ -513,6 +530,30 @@ describe('RFC 1870 §4, §5; RFC 5321 §4.5.3.1.9: the size limit, 552', () => {
     expect(await say(smtp, `MAIL FROM:<a@example.test> SIZE=${LIMIT}`), smtp.transcript()).toBe(
       250,
     );
+  });
+
+  // RFC 1870 §6: size-value ::= 1*20DIGIT; anything else after "SIZE=" does not parse
+  test.each([`${LIMIT}x`, `x${LIMIT}`, '', `-${LIMIT}`, '1e2', '1'.padStart(21, '0')])(
+    'a SIZE= parameter whose value is not 1*20DIGIT, "SIZE=%s": 501, and no transaction is open',
+    async (value) => {
+      const server = await start({ maxSize: LIMIT });
+      const smtp = await open(server.port);
+      await say(smtp, 'EHLO c');
+      expect(await say(smtp, `MAIL FROM:<a@example.test> SIZE=${value}`), smtp.transcript()).toBe(
+        501,
+      );
+      expect(await say(smtp, 'RCPT TO:<b@example.test>'), smtp.transcript()).toBe(503);
+    },
+  );
+
+  test('a parameter whose keyword only ends in SIZE is not SIZE=: "XSIZE=" above the limit is ignored, 250', async () => {
+    const server = await start({ maxSize: LIMIT });
+    const smtp = await open(server.port);
+    await say(smtp, 'EHLO c');
+    expect(
+      await say(smtp, `MAIL FROM:<a@example.test> XSIZE=${LIMIT + 1}`),
+      smtp.transcript(),
+    ).toBe(250);
   });
 
   // RFC 1870 §5: the size counts CRLFs, "but not the SMTP DATA command's terminating dot or
@@ -600,5 +641,20 @@ describe('npm run kata 12 -- --serve: a server without onMail', () => {
       `${data.length}`,
     ])
       expect(summary).toContain(part);
+  });
+
+  test('the summary lists the recipients in RCPT order, each in <>, separated by ", "', async () => {
+    const written: string[] = [];
+    const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+      written.push(String(chunk));
+      return true;
+    });
+    onTestFinished(() => spy.mockRestore());
+    const port = await listen(createSmtpServer());
+    const to = ['bob@example.test', 'cy@example.test', 'di@example.test'];
+    const smtp = await transaction(port, 'ann@example.test', to);
+    await say(smtp, 'DATA');
+    expect(await say(smtp, 'hello\r\n.'), smtp.transcript()).toBe(250);
+    expect(written.join('')).toContain(to.map((r) => `<${r}>`).join(', '));
   });
 });

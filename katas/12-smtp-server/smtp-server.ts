@@ -56,8 +56,8 @@ export const REPLIES = {
  * - greets with 220; EHLO gets a multi-line 250 (8BITMIME, PIPELINING, SIZE), HELO one line;
  * - MAIL FROM, RCPT TO (up to MAX_RECIPIENTS), DATA, in that order, or 503; RSET, NOOP,
  *   VRFY (252), QUIT (221, then close); verbs in any case; 500 for anything else or a
- *   command line over MAX_COMMAND_LINE octets; 501 for bad arguments; 555 for a RCPT
- *   parameter;
+ *   command line over MAX_COMMAND_LINE octets; 501 for bad arguments (a SIZE= that is
+ *   not 1*20DIGIT too); 555 for a RCPT parameter;
  * - reads lines ending in CRLF only, in any chunking, several per packet (pipelining),
  *   answering in order;
  * - after 354, data lines until a line of one ".", a leading "." removed from the others;

@@ -52,8 +52,9 @@ const CRLF = '\r\n';
 /** RFC 5321 §4.1.2 and §3.3: MAIL FROM:<reverse-path> [SP parameters], RCPT TO:<forward-path> */
 const MAIL_FROM = /^MAIL FROM:<([^<>\s]*)>((?: [^ ]+)*)$/i;
 const RCPT_TO = /^RCPT TO:<([^<>\s]+)>( .*)?$/i;
-/** RFC 1870 §6: SIZE=1*20DIGIT */
-const SIZE_PARAMETER = /^SIZE=([0-9]{1,20})$/i;
+/** RFC 1870 §6: size-param ::= "SIZE=" size-value; size-value ::= 1*20DIGIT */
+const SIZE_KEYWORD = 'SIZE=';
+const SIZE_VALUE = /^[0-9]{1,20}$/;
 
 /**
  * A `net.Server`, not listening, that speaks SMTP on each connection. Without `onMail`
@@ -62,8 +63,8 @@ const SIZE_PARAMETER = /^SIZE=([0-9]{1,20})$/i;
  * - greets with 220; EHLO gets a multi-line 250 (8BITMIME, PIPELINING, SIZE), HELO one line;
  * - MAIL FROM, RCPT TO (up to MAX_RECIPIENTS), DATA, in that order, or 503; RSET, NOOP,
  *   VRFY (252), QUIT (221, then close); verbs in any case; 500 for anything else or a
- *   command line over MAX_COMMAND_LINE octets; 501 for bad arguments; 555 for a RCPT
- *   parameter;
+ *   command line over MAX_COMMAND_LINE octets; 501 for bad arguments (a SIZE= that is
+ *   not 1*20DIGIT too); 555 for a RCPT parameter;
  * - reads lines ending in CRLF only, in any chunking, several per packet (pipelining),
  *   answering in order;
  * - after 354, data lines until a line of one ".", a leading "." removed from the others;
@@ -207,9 +208,13 @@ class Session {
     if (parsed === null) return this.reply(REPLIES.badArguments);
     const [, path = '', parameters = ''] = parsed;
     for (const parameter of parameters.trim().split(' ').filter(Boolean)) {
-      const size = SIZE_PARAMETER.exec(parameter);
+      // other parameters (BODY=8BITMIME) are accepted and ignored; the keyword is any case
+      if (parameter.slice(0, SIZE_KEYWORD.length).toUpperCase() !== SIZE_KEYWORD) continue;
+      const size = parameter.slice(SIZE_KEYWORD.length);
+      // a SIZE= whose value is not 1*20DIGIT is a syntax error in the parameter (§4.2.3)
+      if (!SIZE_VALUE.test(size)) return this.reply(REPLIES.badArguments);
       // RFC 1870 §6: a declared size above the limit is refused at once, with 552
-      if (size !== null && Number(size[1]) > this.maxSize) return this.reply(REPLIES.tooBig);
+      if (Number(size) > this.maxSize) return this.reply(REPLIES.tooBig);
     }
     this.from = path;
     this.reply(REPLIES.ok);
