@@ -210,6 +210,13 @@ describe('RFC 4291 §2: an IPv6 address is 128 bits, sixteen bytes', () => {
     expect(rangeError(formatIPv6, new Uint8Array(length))).toBeInstanceOf(RangeError);
   });
 
+  test.each([0, 4, 15, 17])('the RangeError for %i bytes names that length', (length) => {
+    // a learner reading the error sees how many bytes were passed, not only that it was wrong
+    expect(rangeError(formatIPv6, new Uint8Array(length)).message).toMatch(
+      new RegExp(`\\b${length}\\b`),
+    );
+  });
+
   test('formatIPv6 reads a view into a larger buffer from its own offset', () => {
     // a Buffer read from a socket is often a slice of a bigger ArrayBuffer
     const packet = address('ffff:ffff:2001:0db8:0000:0000:0000:0000:0000:0001:ffff:ffff');

@@ -1,4 +1,6 @@
+import dns from 'node:dns';
 import net from 'node:net';
+import { Worker } from 'node:worker_threads';
 import { describe, expect, onTestFinished, test, vi } from 'vitest';
 import { LOOPBACK, listen, visible, within } from '../../support/harness/index.ts';
 import {
@@ -108,6 +110,99 @@ async function refusedBy(
   }
 }
 
+/** What `settling` rejects with; resolving, or never settling, fails the spec. */
+async function rejectionOf(settling: Promise<unknown>, what: string): Promise<unknown> {
+  try {
+    await within(settling, `${what} never settled`);
+  } catch (error) {
+    return error;
+  }
+  throw new Error(`${what} resolved, but it should have rejected`);
+}
+
+/** A resolver that knows no name: every lookup fails with ENOTFOUND, as getaddrinfo(3) says it. */
+function unknownNames(): void {
+  const resolver = vi.spyOn(dns, 'lookup').mockImplementation(((
+    hostname: string,
+    _options: dns.LookupAllOptions,
+    callback: (error: NodeJS.ErrnoException | null) => void,
+  ) => {
+    const error = Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), {
+      code: 'ENOTFOUND',
+      syscall: 'getaddrinfo',
+      hostname,
+    });
+    process.nextTick(() => callback(error));
+  }) as typeof dns.lookup);
+  onTestFinished(() => resolver.mockRestore());
+}
+
+/**
+ * A peer in a worker thread for the EPIPE spec. It reads one 1 KB message, waits for the
+ * go, echoes it, closes its side (FIN), and once the FIN is out aborts (RST). The client
+ * then sits in CLOSE-WAIT when the RST comes, and its next write fails with EPIPE.
+ */
+const FIN_THEN_RST_PEER = `
+const net = require('node:net');
+const { parentPort, workerData } = require('node:worker_threads');
+const flags = new Int32Array(workerData.flags);
+const server = net.createServer((socket) => {
+  const pieces = [];
+  let received = 0;
+  socket.on('data', (piece) => {
+    pieces.push(piece);
+    received += piece.length;
+    if (received < workerData.size) return;
+    socket.removeAllListeners('data');
+    Atomics.store(flags, 0, 1);
+    Atomics.wait(flags, 1, 0, 2000);
+    socket.once('finish', () => {
+      socket.resetAndDestroy();
+      Atomics.store(flags, 2, 1);
+      Atomics.notify(flags, 2);
+    });
+    socket.end(Buffer.concat(pieces));
+  });
+});
+server.listen(0, workerData.host, () => parentPort.postMessage(server.address().port));
+`;
+
+/**
+ * Starts FIN_THEN_RST_PEER and holds this thread still (no reads) from the moment the
+ * peer has the first message until its echo, FIN and RST are all out: the client reads
+ * the echo with the FIN and the RST already in, and answers with the next round trip.
+ */
+async function finThenResetPeer(): Promise<number> {
+  const flags = new Int32Array(new SharedArrayBuffer(3 * Int32Array.BYTES_PER_ELEMENT));
+  const worker = new Worker(FIN_THEN_RST_PEER, {
+    eval: true,
+    workerData: { flags: flags.buffer, host: LOOPBACK, size: KILOBYTE },
+  });
+  let watching: NodeJS.Immediate | undefined;
+  onTestFinished(async () => {
+    if (watching) clearImmediate(watching);
+    await worker.terminate();
+  });
+  const watch = () => {
+    if (Atomics.load(flags, 0) === 0) {
+      watching = setImmediate(watch);
+      return;
+    }
+    watching = undefined;
+    Atomics.store(flags, 1, 1);
+    Atomics.notify(flags, 1);
+    Atomics.wait(flags, 2, 0, 2000);
+  };
+  watching = setImmediate(watch);
+  return within(
+    new Promise<number>((resolve, reject) => {
+      worker.once('message', resolve);
+      worker.once('error', reject);
+    }),
+    'the peer in the worker never listened',
+  );
+}
+
 /** The median by its definition: the middle of the sorted samples, or the mean of the two middle ones. */
 function medianOf(samples: readonly number[]): number {
   const sorted = samples.toSorted((a, b) => a - b);
@@ -187,6 +282,21 @@ describe('RFC 9293 §3.6 (MUST-12): the client learns whether the server closed 
     const error = await echoErrorOf(echo(LOOPBACK, port, TWELVE), 'echo()');
     expect(error.failure).toEqual({ reason: 'reset', received: 0, sent: TWELVE.length });
     expect(error.message).toBe(ECHO_FAILURE_TEXT.reset(0, TWELVE.length));
+  });
+
+  test('a FIN, then a RST, after the first of 2 round trips: the next write fails (EPIPE), reason "reset", 1024 received of 2048 sent', async () => {
+    const port = await finThenResetPeer();
+    const error = await echoErrorOf(roundTrip(LOOPBACK, port, { count: 2 }), 'roundTrip()');
+    expect(error.failure).toEqual({ reason: 'reset', received: KILOBYTE, sent: 2 * KILOBYTE });
+  });
+});
+
+describe('RFC 1123 §6.1.3.1, getaddrinfo(3): a name that does not resolve is no echo failure', () => {
+  test("echo rejects, without hanging, with the lookup's ENOTFOUND, not an EchoError that blames a server", async () => {
+    unknownNames();
+    const error = await rejectionOf(echo('echo.invalid', 7, TWELVE), 'echo()');
+    expect(error).not.toBeInstanceOf(EchoError);
+    expect(error).toMatchObject({ code: 'ENOTFOUND' });
   });
 });
 
@@ -314,5 +424,19 @@ describe('Course exercise 1.5: time round trips of 1 KB on one connection', () =
   ])('%s measures nothing: roundTrip rejects with a RangeError', async (_, opts) => {
     const { port } = await EchoPeer.start();
     await expect(roundTrip(LOOPBACK, port, opts)).rejects.toBeInstanceOf(RangeError);
+  });
+
+  test.each<[string, RoundTripOptions, number]>([
+    ['count 0', { count: 0 }, 0],
+    ['a count of 2.5', { count: 2.5 }, 2.5],
+    ['size 0', { count: 3, size: 0 }, 0],
+    ['a size of -7', { count: 3, size: -7 }, -7],
+  ])('the RangeError for %s names the bad value', async (_, opts, bad) => {
+    const { port } = await EchoPeer.start();
+    const error = await roundTrip(LOOPBACK, port, opts).catch((error: unknown) => error);
+    expect(error).toBeInstanceOf(RangeError);
+    // the number on its own, not a digit of another one (0 is not the 0 of 1024)
+    const alone = new RegExp(`(?<![0-9.])${String(bad).replace('.', '\\.')}(?![0-9.])`);
+    expect((error as RangeError).message).toMatch(alone);
   });
 });

@@ -4,7 +4,6 @@ import { Conversation, chunkings, listen, shown } from '../../support/harness/in
 import {
   type Command,
   createCalcServer,
-  ERROR_PREFIX,
   OPERATIONS,
   type Operation,
   QUIT,
@@ -15,7 +14,7 @@ import {
 /** One line of a request and the reply the rule gives it, without its CRLF. */
 type Case = { readonly line: string; readonly reply: string };
 
-const errorReply = (reason: Reason) => `${ERROR_PREFIX}${REASONS[reason]}`;
+const errorReply = (reason: Reason) => `ERR ${REASONS[reason]}`;
 
 /** The rule, computed here with BigInt: DIV truncates toward zero, as BigInt division does. */
 const RULE: Readonly<Record<Operation, (a: bigint, b: bigint) => bigint>> = {

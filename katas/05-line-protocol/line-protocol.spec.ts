@@ -1,18 +1,12 @@
 import type net from 'node:net';
 import { describe, expect, onTestFinished, test } from 'vitest';
 import { Conversation, listen, within } from '../../support/harness/index.ts';
-import {
-  createCalcServer,
-  ERROR_PREFIX,
-  GOODBYE,
-  MAX_LINE_LENGTH,
-  REASONS,
-  type Reason,
-} from './line-protocol.ts';
+import { createCalcServer, MAX_LINE_LENGTH, REASONS, type Reason } from './line-protocol.ts';
 
 // Reply lines as the rule spells them: the value in decimal, or "ERR " and the reason; CRLF after either.
+// The protocol's tokens are spelled here, not imported: a server that sends other words is wrong.
 const result = (value: bigint) => `${value}\r\n`;
-const error = (reason: Reason) => `${ERROR_PREFIX}${REASONS[reason]}\r\n`;
+const error = (reason: Reason) => `ERR ${REASONS[reason]}\r\n`;
 
 async function openCalc(): Promise<Conversation> {
   return Conversation.open(await listen(createCalcServer()));
@@ -226,7 +220,7 @@ describe('Sessions: QUIT, the client half-closing, a client that vanishes', () =
     const calc = await openCalc();
     await calc.send('ADD 2 3\r\nQUIT\r\nADD 4 5\r\n');
     const rest = await calc.takeRest();
-    expect(rest.toString('latin1'), calc.transcript()).toBe(`${result(5n)}${GOODBYE}\r\n`);
+    expect(rest.toString('latin1'), calc.transcript()).toBe(`${result(5n)}BYE\r\n`);
   });
 
   test('when the client half-closes, every complete line is answered, then the server closes', async () => {
