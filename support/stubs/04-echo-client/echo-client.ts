@@ -103,7 +103,8 @@ export interface RoundTrips {
  * still rejects), then closes and resolves with an empty Buffer.
  *
  * Rejects with an EchoError ('refused', 'closed-early', 'reset' or 'timeout');
- * it never hangs.
+ * an error that is not about the echo (a name that does not resolve: ENOTFOUND)
+ * is passed on as it is. It never hangs.
  */
 export async function echo(
   host: string,
