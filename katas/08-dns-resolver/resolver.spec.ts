@@ -1,7 +1,7 @@
 import dgram from 'node:dgram';
 import dnsPacket from 'dns-packet';
 import { describe, expect, onTestFinished, test, vi } from 'vitest';
-import { LOOPBACK, within } from '../../support/harness/index.ts';
+import { canBind, LOOPBACK, within } from '../../support/harness/index.ts';
 import type { RecordType } from '../06-dns-query/query.ts';
 import type { ResourceRecord } from '../07-dns-response/message.ts';
 import {
@@ -17,22 +17,8 @@ import { DnsQueryError, type QueryOptions, query } from './resolver.ts';
 // The server is fixtures/zone-server.ts: dns-packet on UDP and TCP (no learner code),
 // scripted per test to lose datagrams, send forgeries first, set TC, or fail.
 
-/**
- * A second loopback address, for a forger at another address: Linux routes all of
- * 127.0.0.0/8 to the loopback interface, macOS only 127.0.0.1 unless an alias is added.
- * Where it cannot be bound, the case that needs it is left out.
- */
-const SECOND_LOOPBACK = await new Promise<boolean>((resolve) => {
-  const probe = dgram.createSocket('udp4');
-  probe.once('error', () => {
-    probe.close();
-    resolve(false);
-  });
-  probe.bind(0, '127.0.0.2', () => {
-    probe.close();
-    resolve(true);
-  });
-});
+/** A second loopback address, for a forger at another address; where it cannot be bound (macOS), the case that needs it is left out. */
+const SECOND_LOOPBACK = await canBind('127.0.0.2');
 
 const NAME = 'example.test';
 const ADDRESSES = ['192.0.2.1', '192.0.2.2'];

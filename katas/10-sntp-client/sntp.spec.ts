@@ -1,6 +1,6 @@
 import dgram from 'node:dgram';
 import { describe, expect, onTestFinished, test, vi } from 'vitest';
-import { within } from '../../support/harness/index.ts';
+import { canBind, within } from '../../support/harness/index.ts';
 import { startSntpServer } from './fixtures/sntp-server.ts';
 import {
   fromNtpTimestamp,
@@ -14,22 +14,8 @@ import {
   toNtpTimestamp,
 } from './sntp.ts';
 
-/**
- * A second loopback address, for a forger at another address: Linux routes all of
- * 127.0.0.0/8 to the loopback interface, macOS only 127.0.0.1 unless an alias is added.
- * Where it cannot be bound, the case that needs it is left out.
- */
-const SECOND_LOOPBACK = await new Promise<boolean>((resolve) => {
-  const probe = dgram.createSocket('udp4');
-  probe.once('error', () => {
-    probe.close();
-    resolve(false);
-  });
-  probe.bind(0, '127.0.0.2', () => {
-    probe.close();
-    resolve(true);
-  });
-});
+/** A second loopback address, for a forger at another address; where it cannot be bound (macOS), the case that needs it is left out. */
+const SECOND_LOOPBACK = await canBind('127.0.0.2');
 
 /** A server reply with the given first octet, stratum and timestamps (NTP seconds, fraction 0). */
 function reply(fields: {
