@@ -114,6 +114,20 @@ async function exchange(conversation: Conversation, request: string, count = 1):
   return replies(conversation, count, COLD_MS);
 }
 
+/**
+ * POOL clients, each with a HASH of MAX_ROUNDS (`label-0`, `label-1`, …): every worker busy
+ * for seconds, so that the next job waits in the queue.
+ */
+function occupyEveryWorker(port: number, label: string): Promise<Conversation[]> {
+  return Promise.all(
+    Array.from({ length: POOL }, async (_, index) => {
+      const client = await Conversation.open(port);
+      await client.send(`HASH ${MAX_ROUNDS} ${label}-${index}${CRLF}`);
+      return client;
+    }),
+  );
+}
+
 /** Warnings Node emits during the test, such as MaxListenersExceededWarning. */
 function processWarnings(): Error[] {
   const warned: Error[] = [];
@@ -361,13 +375,7 @@ describe(
 
     test('a job whose client leaves while it waits in the queue is dropped: no worker ever gets it', async () => {
       const port = await sharedPort();
-      const busy = await Promise.all(
-        Array.from({ length: POOL }, async (_, index) => {
-          const client = await Conversation.open(port);
-          await client.send(`HASH ${MAX_ROUNDS} busy-${index}${CRLF}`);
-          return client;
-        }),
-      );
+      const busy = await occupyEveryWorker(port, 'busy');
       const leaving = await Conversation.open(port);
       await leaving.send(`HASH 2 left${CRLF}`);
       // Once another client's PONG is back, the server has read every HASH above.
@@ -403,13 +411,7 @@ describe(
 
     test('a client that leaves while its job runs takes no other queued job with it', async () => {
       const port = await sharedPort();
-      const busy = await Promise.all(
-        Array.from({ length: POOL }, async (_, index) => {
-          const client = await Conversation.open(port);
-          await client.send(`HASH ${MAX_ROUNDS} running-${index}${CRLF}`);
-          return client;
-        }),
-      );
+      const busy = await occupyEveryWorker(port, 'running');
       const queued = await Conversation.open(port);
       await queued.send(`HASH 2 still-queued${CRLF}`);
       const other = await Conversation.open(port);
@@ -484,13 +486,7 @@ describe(
     test('a job queued behind busy workers that die is still answered: a new worker takes it', async () => {
       const port = await sharedPort();
       // POOL jobs of MAX_ROUNDS keep every worker busy for seconds; one more waits in the queue.
-      const busy = await Promise.all(
-        Array.from({ length: POOL }, async (_, index) => {
-          const client = await Conversation.open(port);
-          await client.send(`HASH ${MAX_ROUNDS} busy-${index}${CRLF}`);
-          return client;
-        }),
-      );
+      const busy = await occupyEveryWorker(port, 'busy');
       const queued = await Conversation.open(port);
       await queued.send(`HASH 2 queued${CRLF}`);
       // Once another client's PONG is back, the server has read every HASH above.
