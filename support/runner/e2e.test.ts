@@ -164,7 +164,7 @@ describe("watch mode: a learner's infinite loop, then the keys", { timeout: 60_0
     child?.kill('SIGKILL');
   });
 
-  test('a run that never ends is reported with its time bound, the next save runs again, h shows a hint, n opens the next kata, q quits', async () => {
+  test('a run that never ends is reported with its time bound, the next save runs again, h shows a hint, n opens the next kata, an edit behind it is verified again, q quits', async () => {
     const stub = readFileSync(
       path.join(ROOT, 'support', 'stubs', folderOf(first), first.modules[0] ?? ''),
       'utf8',
@@ -210,6 +210,14 @@ describe("watch mode: a learner's infinite loop, then the keys", { timeout: 60_0
     await seen('Hint 1 of');
     started.stdin?.write('n');
     await seen(`${folderOf(second).slice(0, 2)} · ${second.title}`);
+    // An edit to the kata left behind is verified again, without a key, while the next is open.
+    writeFileSync(module(), `${readFileSync(reference(), 'utf8')}\n// an edit\n`);
+    await seen(MESSAGES.reverified({ kind: 'passes', kata: first }));
+    expect(row(first)).toContain('done');
+    screen = '';
+    writeFileSync(module(), stub);
+    await seen(`${folderOf(first)} changed since it passed and no longer passes`);
+    expect(row(first)).toContain('failing');
     started.stdin?.write('q');
     const code = await new Promise((resolve) => started.once('exit', resolve));
     expect(code).toBe(0);

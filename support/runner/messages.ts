@@ -1,5 +1,6 @@
 /** Every sentence the runner says, in one place. */
 import { folderOf, type Kata } from '../katas.ts';
+import type { Reverified } from './reverify.ts';
 import { type KataRun, passed } from './session.ts';
 
 const name = (kata: Kata) => folderOf(kata);
@@ -45,6 +46,10 @@ export const MESSAGES = {
     next
       ? `Recorded in PROGRESS.md. Next: ${name(next)}, ${next.title}: press n.`
       : 'Recorded in PROGRESS.md. That was the last kata: well done!',
+  reverified: (outcome: Reverified) =>
+    outcome.kind === 'passes'
+      ? `${name(outcome.kata)} changed since it passed: verified again, it still passes.`
+      : `${name(outcome.kata)} changed since it passed and no longer passes (${outcome.failed} of ${outcome.total} specs fail): l opens it.`,
   pairOn: (minutes: number) =>
     `pair mode: swap driver and navigator every ${minutes} minute${minutes === 1 ? '' : 's'}`,
   allDone: 'Every kata passes. Well done! npm run progress re-verifies them all.',

@@ -12,6 +12,7 @@ import { readHints } from './hints.ts';
 import { doneCount, type Ledger, labels, readLedger, record } from './ledger.ts';
 import { MESSAGES } from './messages.ts';
 import { lessonPath, ROOT, shown, solutionDir } from './paths.ts';
+import { type Reverifier, reverify } from './reverify.ts';
 import { type Pane, render, renderList } from './screen.ts';
 import { type KataRun, openSession, passed, type Session } from './session.ts';
 import { access } from './unlock.ts';
@@ -88,6 +89,9 @@ export async function watchKata(start: Kata, options: WatchOptions): Promise<voi
   let hintsHidden = false;
   /** After a pass: that it was recorded, and what comes next. */
   let passNotice: string | undefined;
+  /** What the last re-verification of an earlier kata found. */
+  let behindNotice: string | undefined;
+  let behind: Reverifier | undefined;
   let notices: string[] = [];
   let session: Session | undefined;
   let stalled: FSWatcher | undefined;
@@ -122,7 +126,7 @@ export async function watchKata(start: Kata, options: WatchOptions): Promise<voi
           pane,
           hints,
           hintsShown: hintsHidden ? 0 : hintsShown,
-          notices: passNotice ? [passNotice, ...notices] : notices,
+          notices: [passNotice, behindNotice, ...notices].filter((n) => n !== undefined),
           keys: true,
           color: color(),
           ...(options.pairMinutes && { status: MESSAGES.pairOn(options.pairMinutes) }),
@@ -192,6 +196,7 @@ export async function watchKata(start: Kata, options: WatchOptions): Promise<voi
         const following = KATAS.find((k) => k.number > kata.number);
         passNotice = passed(run) ? MESSAGES.recordedNext(following) : undefined;
         draw();
+        behind?.sweep();
       },
     });
     session = opened;
@@ -249,14 +254,17 @@ export async function watchKata(start: Kata, options: WatchOptions): Promise<voi
     hintsShown = 0;
     hintsHidden = false;
     passNotice = undefined;
+    behindNotice = undefined;
     notices = [];
     lastRun = undefined;
+    behind?.open(kata);
     await open();
   };
 
   const quit = async () => {
     disarm();
     stalled?.close();
+    behind?.close();
     if (process.stdin.isTTY) process.stdin.setRawMode(false);
     if (session) await closeWithin(session);
     process.exit(0);
@@ -374,5 +382,14 @@ export async function watchKata(start: Kata, options: WatchOptions): Promise<voi
     }, minutes * 60_000);
   }
 
+  behind = reverify(
+    kata,
+    (outcome, after) => {
+      ledger = after;
+      behindNotice = MESSAGES.reverified(outcome);
+      draw();
+    },
+    { follow: !options.poll },
+  );
   await open();
 }
