@@ -36,6 +36,11 @@ export function kataTarget(target: Target = targetFromEnv()): Plugin {
   return {
     name: 'kata-target',
     enforce: 'pre',
+    // Transforms cached on disk (the runner's fsModuleCache) are kept apart per target:
+    // the same spec file resolves its imports to other files in each.
+    configureVitest({ experimental_defineCacheKeyGenerator }) {
+      experimental_defineCacheKeyGenerator(() => target);
+    },
     async resolveId(source, importer, options) {
       if (target !== 'reference' || !importer) return null;
       const resolved = await this.resolve(source, importer, { ...options, skipSelf: true });

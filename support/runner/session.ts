@@ -123,6 +123,8 @@ export async function openSession(options: SessionOptions): Promise<Session> {
       config: path.join(ROOT, 'vitest.config.ts'),
       project: 'katas',
       watch: options.watch,
+      // Transformed modules kept on disk between runs: a first result comes ~0.1 s sooner.
+      experimental: { fsModuleCache: true },
       ...(options.ui && {
         ui: true,
         open: options.ui.open,
