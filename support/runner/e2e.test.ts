@@ -223,3 +223,43 @@ describe("watch mode: a learner's infinite loop, then the keys", { timeout: 60_0
     expect(code).toBe(0);
   });
 });
+
+describe('npm run ui: the current kata, then the next once it passes', { timeout: 60_000 }, () => {
+  let child: ChildProcess | undefined;
+  afterAll(() => {
+    child?.kill('SIGTERM');
+  });
+
+  test('serves the UI at the URL it prints, over the current kata, and moves on to the next when it passes', async () => {
+    const fourth = KATAS[3];
+    if (!fourth) throw new Error('this test needs four katas');
+    const started = spawn(process.execPath, [LAUNCH, '--ui'], {
+      cwd: copy,
+      env: ENV,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child = started;
+    let out = '';
+    started.stdout?.on('data', (piece: Buffer) => {
+      out += piece.toString();
+    });
+    started.stderr?.on('data', (piece: Buffer) => {
+      out += piece.toString();
+    });
+    const seen = async (text: string) => {
+      for (const bound = Date.now() + 20_000; !out.includes(text); ) {
+        if (Date.now() > bound) throw new Error(`npm run ui never said "${text}":\n${out}`);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    };
+    await seen(MESSAGES.uiOver([third]));
+    await seen(`✗ ${folderOf(third)}`);
+    const url = /http:\/\/127\.0\.0\.1:\d+\/__vitest__\//.exec(out)?.[0] ?? '';
+    expect((await fetch(url)).status, out).toBe(200);
+    writeFileSync(module(third), readFileSync(reference(third)));
+    await seen(MESSAGES.uiNext(fourth));
+    await seen(MESSAGES.uiOver([fourth]));
+    await seen(`✗ ${folderOf(fourth)}`);
+    expect((await fetch(url)).status, 'the next kata is served at the same URL').toBe(200);
+  });
+});

@@ -4,9 +4,10 @@
  * Exit codes of --once: 0 passed, 1 failed, 2 locked or unknown.
  */
 
+import { spawn } from 'node:child_process';
 import type dgram from 'node:dgram';
 import { readFileSync } from 'node:fs';
-import type net from 'node:net';
+import net from 'node:net';
 import path from 'node:path';
 import { KATA_TODO } from '../kata-todo.ts';
 import { KATAS, type Kata } from '../katas.ts';
@@ -16,7 +17,7 @@ import { doneCount, labels, readLedger, record } from './ledger.ts';
 import { MESSAGES } from './messages.ts';
 import { kataDir, PROGRESS_FILE, shown } from './paths.ts';
 import { render } from './screen.ts';
-import { type KataRun, openSession, passed, type Session } from './session.ts';
+import { type KataRun, openSession, passed } from './session.ts';
 import { access, nextPending, unlocked } from './unlock.ts';
 import { closeWithin, HANG_SECONDS, watchKata } from './watch.ts';
 import { killChildren } from './workers.ts';
@@ -203,36 +204,73 @@ async function serve(kata: Kata, port: number): Promise<void> {
   );
 }
 
+/** Set in the child process that serves the UI (see ui()): its port, and whether to open a browser. */
+const UI_CHILD = { port: 'KATA_UI_PORT', open: 'KATA_UI_OPEN' } as const;
+/** A UI child exits so when the kata it served passed and the next one unlocked. */
+const UI_MOVED_ON = 3;
+
+/** The first port from `from` up that is free on 127.0.0.1. */
+async function freePort(from: number): Promise<number> {
+  for (let port = from; ; port++) {
+    const free = await new Promise<boolean>((resolve) => {
+      const probe = net
+        .createServer()
+        .once('error', () => resolve(false))
+        .listen(port, '127.0.0.1', () => probe.close(() => resolve(true)));
+    });
+    if (free) return port;
+  }
+}
+
 /**
- * vitest's UI: the current kata alone, so that it is the one in view (every kata with
- * KATA_UNLOCK=all). Every run it shows is recorded, as in watch mode, and a kata that
- * unlocks meanwhile is added to it, without a restart.
+ * vitest's UI, over the current kata alone so that it is the one in view (every kata
+ * with KATA_UNLOCK=all). Every run it shows is recorded, as in watch mode. When the
+ * current kata passes, the UI moves on to the next without a restart: it is served by a
+ * child process, which exits then, and a new one over the next kata takes the same
+ * port; the page open on the old one says "Disconnected", and a reload shows the next
+ * kata alone. (Added to the same UI, the next kata would sit below the one passed, the
+ * UI listing spec files by path, and a page reconnected to a new UI keeps the old files
+ * in its list; closing vitest's server to open another in the same process trips vite's
+ * file watcher.)
  */
-async function ui(poll: boolean): Promise<void> {
+async function ui(): Promise<void> {
+  const port = await freePort(UI_PORT);
+  process.stdout.write(`${MESSAGES.uiAt(`http://127.0.0.1:${port}/__vitest__/`)}\n`);
+  for (let open = !process.env.CI; ; open = false) {
+    const child = spawn(process.execPath, process.argv.slice(1), {
+      stdio: 'inherit',
+      env: { ...process.env, [UI_CHILD.port]: String(port), [UI_CHILD.open]: open ? '1' : '' },
+    });
+    const stop = () => child.kill('SIGTERM');
+    process.once('SIGINT', stop).once('SIGTERM', stop);
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    process.off('SIGINT', stop).off('SIGTERM', stop);
+    if (code !== UI_MOVED_ON) process.exit(code ?? 0);
+  }
+}
+
+/** The UI's child process: one session over the current kata, until it passes. */
+async function uiChild(poll: boolean, port: number): Promise<void> {
   const all = process.env.KATA_UNLOCK === 'all';
   const current = nextPending(readLedger()) ?? KATAS.at(-1);
   const katas = all ? [...KATAS] : current ? [current] : [];
-  let session: Session | undefined;
-  session = await openSession({
+  process.stdout.write(`${MESSAGES.uiOver(katas)}\n`);
+  const session = await openSession({
     katas,
     watch: true,
     poll,
-    ui: { port: UI_PORT, open: !process.env.CI },
+    ui: { port, open: process.env[UI_CHILD.open] === '1' },
     onRunEnd: (runs) => {
       const ran = runs.filter((run) => run.specs.length > 0);
       const ledger = record(ran);
       process.stdout.write(`${MESSAGES.uiRun(ran)}\n`);
       const next = nextPending(ledger);
-      if (next && !all && !katas.includes(next)) {
-        katas.push(next);
-        process.stdout.write(`${MESSAGES.uiAdded(next)}\n`);
-        void session?.include([next]);
-      }
+      if (all || !next || katas.includes(next)) return;
+      process.stdout.write(`${MESSAGES.uiNext(next)}\n`);
+      killChildren();
+      process.exit(UI_MOVED_ON);
     },
   });
-  process.stdout.write(
-    `${MESSAGES.uiAt(`http://127.0.0.1:${session.port() ?? UI_PORT}/__vitest__/`, katas)}\n`,
-  );
   await session.rerun();
 }
 
@@ -245,8 +283,10 @@ async function main(command: Command): Promise<void> {
       return refuse(`${command.message}\n\n${MESSAGES.usage}`);
     case 'progress':
       return progress(command.json);
-    case 'ui':
-      return ui(command.poll);
+    case 'ui': {
+      const port = Number(process.env[UI_CHILD.port]);
+      return port ? uiChild(command.poll, port) : ui();
+    }
     case 'catch-up':
       return catchUp(command.before);
     case 'reset': {

@@ -98,9 +98,10 @@ export const MESSAGES = {
       ? `Your server could not listen on 127.0.0.1 (${code}).`
       : `Your server could not listen on 127.0.0.1:${port} (${code}): leave --port out and the system picks a free port.`,
   notWrittenServe: (fn: string) => `${fn}() is not written yet: write it, then --serve starts it.`,
-  uiAt: (url: string, katas: readonly Kata[]) =>
-    `The vitest UI over ${katas.length === 1 && katas[0] ? name(katas[0]) : `${katas.length} katas`}: ${url}  (Ctrl-C stops it)`,
-  uiAdded: (kata: Kata) => `Unlocked ${name(kata)}: it is in the UI now.`,
+  uiAt: (url: string) => `The vitest UI: ${url}  (Ctrl-C stops it)`,
+  uiOver: (katas: readonly Kata[]) =>
+    `It shows ${katas.length === 1 && katas[0] ? `kata ${name(katas[0])}` : `${katas.length} katas`}.`,
+  uiNext: (kata: Kata) => `Unlocked ${name(kata)}: the UI moves on to it. Reload the page.`,
   uiRun: (runs: readonly KataRun[]) =>
     runs
       .map((run) => {

@@ -57,11 +57,7 @@ const POLL_INTERVAL_MS = 250;
 
 export interface Session {
   rerun(): Promise<void>;
-  /** Adds katas to the session (the UI's, as katas unlock) and runs their specs. */
-  include(katas: readonly Kata[]): Promise<void>;
   close(): Promise<void>;
-  /** The port vitest's server really listens on (the UI's): the next one up when the one asked for was taken. */
-  port(): number | undefined;
 }
 
 function kataOf(moduleId: string): Kata | undefined {
@@ -128,7 +124,7 @@ export async function openSession(options: SessionOptions): Promise<Session> {
       ...(options.ui && {
         ui: true,
         open: options.ui.open,
-        api: { host: '127.0.0.1', port: options.ui.port },
+        api: { host: '127.0.0.1', port: options.ui.port, strictPort: true },
       }),
       reporters: [
         {
@@ -162,18 +158,6 @@ export async function openSession(options: SessionOptions): Promise<Session> {
       if (latest.size === 0) await vitest.start(filters);
       else await vitest.rerunTestSpecifications(await vitest.globTestSpecifications(filters));
     },
-    async include(more) {
-      const added = more.filter((kata) => !katas.includes(kata));
-      if (added.length === 0) return;
-      katas.push(...added);
-      await vitest.rerunTestSpecifications(
-        await vitest.globTestSpecifications(added.map(filterOf)),
-      );
-    },
     close: () => vitest.close(),
-    port() {
-      const address = vitest.vite.httpServer?.address();
-      return typeof address === 'object' && address ? address.port : undefined;
-    },
   };
 }
