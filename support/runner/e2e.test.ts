@@ -218,6 +218,9 @@ describe("watch mode: a learner's infinite loop, then the keys", { timeout: 60_0
     writeFileSync(module(), stub);
     await seen(`${folderOf(first)} changed since it passed and no longer passes`);
     expect(row(first)).toContain('failing');
+    screen = '';
+    writeFileSync(module(), stub.replace(/throw new KataTodo\([^)]*\);/, 'for (;;) {}'));
+    await seen(MESSAGES.reverified({ kind: 'unfinished', kata: first }));
     started.stdin?.write('q');
     const code = await new Promise((resolve) => started.once('exit', resolve));
     expect(code).toBe(0);

@@ -46,10 +46,17 @@ export const MESSAGES = {
     next
       ? `Recorded in PROGRESS.md. Next: ${name(next)}, ${next.title}: press n.`
       : 'Recorded in PROGRESS.md. That was the last kata: well done!',
-  reverified: (outcome: Reverified) =>
-    outcome.kind === 'passes'
-      ? `${name(outcome.kata)} changed since it passed: verified again, it still passes.`
-      : `${name(outcome.kata)} changed since it passed and no longer passes (${outcome.failed} of ${outcome.total} specs fail): l opens it.`,
+  reverified: (outcome: Reverified) => {
+    const changed = `${name(outcome.kata)} changed since it passed`;
+    switch (outcome.kind) {
+      case 'passes':
+        return `${changed}: verified again, it still passes.`;
+      case 'fails':
+        return `${changed} and no longer passes (${outcome.failed} of ${outcome.total} specs fail): l opens it.`;
+      case 'unfinished':
+        return `${changed}, and its specs did not finish (an infinite loop?): l opens it.`;
+    }
+  },
   pairOn: (minutes: number) =>
     `pair mode: swap driver and navigator every ${minutes} minute${minutes === 1 ? '' : 's'}`,
   allDone: 'Every kata passes. Well done! npm run progress re-verifies them all.',

@@ -15,6 +15,7 @@ import path from 'node:path';
 import { folderOf, KATAS, type Kata } from '../katas.ts';
 import { type Ledger, readLedger } from './ledger.ts';
 import { ROOT } from './paths.ts';
+import { hashKata } from './progress.ts';
 import { unlocked } from './unlock.ts';
 
 /** A save's events come in bursts (write, rename, chmod): one run per burst. */
@@ -23,6 +24,8 @@ const LAUNCH = path.join(ROOT, 'support', 'runner', 'launch.mjs');
 
 export type Reverified =
   | { readonly kind: 'passes'; readonly kata: Kata }
+  /** No verdict: the run gave up on a spec that never finished, and recorded nothing. */
+  | { readonly kind: 'unfinished'; readonly kata: Kata }
   | {
       readonly kind: 'fails';
       readonly kata: Kata;
@@ -35,6 +38,24 @@ export function stale(ledger: Ledger, open: Kata): Kata[] {
   return unlocked(ledger, false).filter(
     (kata) => kata !== open && ledger.standings.get(kata.number) === 'changed',
   );
+}
+
+/** What a run found, read from the ledger it recorded in. */
+function outcomeOf(kata: Kata, ledger: Ledger): Reverified {
+  const record = ledger.progress.get(kata.number);
+  switch (ledger.standings.get(kata.number)) {
+    case 'done':
+      return { kind: 'passes', kata };
+    case 'failing':
+      return {
+        kind: 'fails',
+        kata,
+        failed: (record?.total ?? 0) - (record?.passed ?? 0),
+        total: record?.total ?? 0,
+      };
+    default:
+      return { kind: 'unfinished', kata };
+  }
 }
 
 /** The kata a path under katas/ belongs to, when it is one of that kata's modules. */
@@ -66,35 +87,32 @@ export function reverify(
   let running = false;
   const queue: Kata[] = [];
   const timers = new Map<Kata, NodeJS.Timeout>();
+  /** The code of each kata whose run did not finish: it is not run again until it changes. */
+  const gaveUp = new Map<Kata, string>();
 
   const next = () => {
     if (running || closed) return;
     const kata = queue.shift();
     if (!kata) return;
-    if (kata === current || !stale(readLedger(), current).includes(kata)) return next();
+    const settled = kata === current || !stale(readLedger(), current).includes(kata);
+    if (settled || gaveUp.get(kata) === hashKata(kata)) return next();
     running = true;
     const child = spawn(process.execPath, [LAUNCH, String(kata.number), '--once', '--force'], {
       cwd: ROOT,
       env: { ...process.env, NO_COLOR: '1' },
       stdio: 'ignore',
     });
+    const hash = hashKata(kata);
     child.once('exit', (code) => {
       running = false;
       if (closed) return;
-      if (code === 0 || code === 1) {
+      // Killed (the runner quit, or ended a hung run of its own), or saved again meanwhile:
+      // then the run that save queued reports instead.
+      if (code !== null && hashKata(kata) === hash) {
         const ledger = readLedger();
-        const record = ledger.progress.get(kata.number);
-        done(
-          record?.status === 'passed'
-            ? { kind: 'passes', kata }
-            : {
-                kind: 'fails',
-                kata,
-                failed: (record?.total ?? 0) - (record?.passed ?? 0),
-                total: record?.total ?? 0,
-              },
-          ledger,
-        );
+        const outcome = outcomeOf(kata, ledger);
+        if (outcome.kind === 'unfinished') gaveUp.set(kata, hash);
+        done(outcome, ledger);
       }
       next();
     });
