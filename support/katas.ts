@@ -166,6 +166,18 @@ export const KATAS: readonly Kata[] = [
     title: 'Serialize a response',
     modules: ['response.ts'],
   },
+  {
+    number: 21,
+    slug: 'http-get',
+    title: 'An HTTP client',
+    modules: ['http-get.ts'],
+  },
+  {
+    number: 22,
+    slug: 'follow-redirects',
+    title: 'Follow redirects',
+    modules: ['redirects.ts'],
+  },
 ];
 
 /** katas/NN-slug: the folder name of a kata. */
