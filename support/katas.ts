@@ -178,6 +178,12 @@ export const KATAS: readonly Kata[] = [
     title: 'Follow redirects',
     modules: ['redirects.ts'],
   },
+  {
+    number: 23,
+    slug: 'keep-alive-client',
+    title: 'A keep-alive client',
+    modules: ['agent.ts'],
+  },
 ];
 
 /** katas/NN-slug: the folder name of a kata. */
