@@ -198,6 +198,11 @@ export async function watchKata(start: Kata, options: WatchOptions): Promise<voi
         draw();
         behind?.sweep();
       },
+      onRunError: (error) => {
+        if (mine !== generation) return;
+        notices = [String(error)];
+        draw();
+      },
     });
     session = opened;
     arm();
