@@ -18,9 +18,12 @@ export interface Kata {
 export interface Serve {
   readonly module: string;
   readonly factory: string;
-  /** `nc` for a plain TCP protocol, `nc -C` where lines end in CRLF, `dig` for a DNS server (UDP). */
-  readonly client: 'nc' | 'nc -C' | 'dig';
-  /** What the factory is called with: kata 09's zone. */
+  /**
+   * `nc` for a plain TCP protocol, `nc -C` where lines end in CRLF, `dig` for a DNS server (UDP),
+   * `curl` for an HTTP server.
+   */
+  readonly client: 'nc' | 'nc -C' | 'dig' | 'curl';
+  /** What the factory is called with: kata 09's zone, kata 28's root folder. */
   readonly args?: readonly unknown[];
 }
 
@@ -183,6 +186,12 @@ export const KATAS: readonly Kata[] = [
     slug: 'keep-alive-client',
     title: 'A keep-alive client',
     modules: ['agent.ts'],
+  },
+  {
+    number: 24,
+    slug: 'crawl-web-pages',
+    title: 'Crawl web pages',
+    modules: ['robots.ts', 'crawl.ts'],
   },
 ];
 

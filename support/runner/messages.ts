@@ -11,6 +11,8 @@ const TRY = {
   // SMTP lines end in CRLF (RFC 5321 §2.3.8): -C makes nc send CRLF for Enter.
   'nc -C': (port: number) => `nc -C 127.0.0.1 ${port}`,
   dig: (port: number) => `dig +noedns @127.0.0.1 -p ${port} example.test MX`,
+  // -v shows the request and response heads, the bytes a browser hides.
+  curl: (port: number) => `curl -v http://127.0.0.1:${port}/`,
 } as const;
 
 export const MESSAGES = {
