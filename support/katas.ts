@@ -193,6 +193,12 @@ export const KATAS: readonly Kata[] = [
     title: 'Crawl web pages',
     modules: ['robots.ts', 'crawl.ts'],
   },
+  {
+    number: 25,
+    slug: 'extract-information',
+    title: 'Extract information',
+    modules: ['html-tokenizer.ts', 'extract.ts'],
+  },
 ];
 
 /** katas/NN-slug: the folder name of a kata. */
