@@ -25,6 +25,8 @@ export interface Serve {
   readonly client: 'nc' | 'nc -C' | 'dig' | 'curl';
   /** What the factory is called with: kata 09's zone, kata 28's root folder. */
   readonly args?: readonly unknown[];
+  /** The request-target the suggested `curl` asks for, `/` when left out. */
+  readonly target?: string;
 }
 
 /** The zone `--serve` gives kata 09's server: a name of RFC 6761's .test, one record of each type. */

@@ -17,7 +17,7 @@ import { doneCount, labels, readLedger, record } from './ledger.ts';
 import { MESSAGES } from './messages.ts';
 import { kataDir, PROGRESS_FILE, shown } from './paths.ts';
 import { render } from './screen.ts';
-import { type KataRun, openSession, passed } from './session.ts';
+import { type KataRun, openSession, passed, skipped } from './session.ts';
 import { access, nextPending, unlocked } from './unlock.ts';
 import { closeWithin, HANG_SECONDS, watchKata } from './watch.ts';
 import { killChildren } from './workers.ts';
@@ -112,9 +112,10 @@ function printOnce(run: KataRun): void {
     color: process.stdout.isTTY === true && !process.env.NO_COLOR,
   };
   process.stdout.write(render({ ...view, pane: { kind: 'result', run } }));
-  const failed = run.specs.filter((s) => s.state !== 'passed').length || run.errors.length;
+  const failed = run.specs.filter((s) => s.state === 'failed').length || run.errors.length;
+  const left = skipped(run);
   process.stdout.write(
-    `\n${passed(run) ? MESSAGES.passedOnce(run.kata, run.specs.length) : MESSAGES.failedOnce(run.kata, failed, run.specs.length)}\n`,
+    `\n${passed(run) ? MESSAGES.passedOnce(run.kata, run.specs.length - left, left) : MESSAGES.failedOnce(run.kata, failed, run.specs.length)}\n`,
   );
 }
 
@@ -207,7 +208,7 @@ async function serve(kata: Kata, port: number): Promise<void> {
     refuse(MESSAGES.cannotListen(port, error.code ?? error.message)),
   );
   start(server, port, (bound) =>
-    process.stdout.write(`${MESSAGES.serving(kata, bound, how.client)}\n`),
+    process.stdout.write(`${MESSAGES.serving(kata, bound, how)}\n`),
   );
 }
 

@@ -1,5 +1,5 @@
 /** Every sentence the runner says, in one place. */
-import { folderOf, type Kata } from '../katas.ts';
+import { folderOf, type Kata, type Serve } from '../katas.ts';
 import type { Reverified } from './reverify.ts';
 import { type KataRun, passed } from './session.ts';
 
@@ -12,7 +12,7 @@ const TRY = {
   'nc -C': (port: number) => `nc -C 127.0.0.1 ${port}`,
   dig: (port: number) => `dig +noedns @127.0.0.1 -p ${port} example.test MX`,
   // -v shows the request and response heads, the bytes a browser hides.
-  curl: (port: number) => `curl -v http://127.0.0.1:${port}/`,
+  curl: (port: number, target = '/') => `curl -v http://127.0.0.1:${port}${target}`,
 } as const;
 
 export const MESSAGES = {
@@ -62,8 +62,10 @@ export const MESSAGES = {
   pairOn: (minutes: number) =>
     `pair mode: swap driver and navigator every ${minutes} minute${minutes === 1 ? '' : 's'}`,
   allDone: 'Every kata passes. Well done! npm run progress re-verifies them all.',
-  passedOnce: (kata: Kata, count: number) =>
-    `PASS ${name(kata)}: all ${count} specs pass. Recorded in PROGRESS.md.`,
+  allPass: (count: number, skipped: number) =>
+    `all ${count} specs pass${skipped > 0 ? ` (${skipped} skipped: a tool they use is not on this machine)` : ''}`,
+  passedOnce: (kata: Kata, count: number, skipped: number) =>
+    `PASS ${name(kata)}: ${MESSAGES.allPass(count, skipped)}. Recorded in PROGRESS.md.`,
   failedOnce: (kata: Kata, failed: number, total: number) =>
     `FAIL ${name(kata)}: ${failed} of ${total} specs fail.`,
   hung: (seconds: number, specs: readonly string[] = []) =>
@@ -99,8 +101,8 @@ export const MESSAGES = {
   caughtUpFailed: 'Some of the katas copied did not pass: npm run progress shows which.',
   notAServer: (kata: Kata) =>
     `Kata ${name(kata)} has no server to start: --serve is for server katas.`,
-  serving: (kata: Kata, port: number, client: NonNullable<Kata['serve']>['client']) =>
-    `Your ${name(kata)} server listens on 127.0.0.1:${port}${client === 'dig' ? ' (UDP)' : ''}. Try: ${TRY[client](port)}   (Ctrl-C stops it)`,
+  serving: (kata: Kata, port: number, { client, target }: Serve) =>
+    `Your ${name(kata)} server listens on 127.0.0.1:${port}${client === 'dig' ? ' (UDP)' : ''}. Try: ${TRY[client](port, target)}   (Ctrl-C stops it)`,
   notExported: (file: string, fn: string) => `${file} does not export ${fn}().`,
   cannotListen: (port: number, code: string) =>
     port === 0

@@ -4,7 +4,7 @@ import { KATAS } from '../katas.ts';
 import { classify } from './failures.ts';
 import { MESSAGES } from './messages.ts';
 import { render, renderList, type View } from './screen.ts';
-import type { KataRun, SpecResult } from './session.ts';
+import { type KataRun, passed, type SpecResult } from './session.ts';
 
 const kata = KATAS[0];
 if (!kata) throw new Error('no kata');
@@ -50,6 +50,19 @@ describe('the watch screen', () => {
     expect(screen).toContain('2 of 2 specs fail');
     expect(screen).toMatch(/Write parseHosts\(\) in .*katas\/01-resolve-a-hostname\/hosts\.ts/);
     expect(screen).toContain('README.md');
+  });
+
+  test('a spec skipped on this machine (no curl) does not stop a pass, and is counted apart', () => {
+    const absent: SpecResult = { ...spec('curl reads it'), state: 'skipped' };
+    const run = { kata, specs: [spec('a'), spec('b'), absent], errors: [] };
+    expect(passed(run)).toBe(true);
+    expect(render(view(run))).toContain(`✓ ${MESSAGES.allPass(2, 1)}`);
+    expect(MESSAGES.allPass(2, 1)).toMatch(/^all 2 specs pass \(1 skipped/);
+  });
+
+  test('specs that were all skipped are no pass: one must run', () => {
+    const absent: SpecResult = { ...spec('curl reads it'), state: 'skipped' };
+    expect(passed({ kata, specs: [absent], errors: [] })).toBe(false);
   });
 
   test('the first failing spec in full, the others one line each', () => {

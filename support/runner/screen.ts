@@ -10,7 +10,7 @@ import type { Label } from './ledger.ts';
 import { MESSAGES } from './messages.ts';
 import { lessonPath, shown } from './paths.ts';
 import { STANDING_LABELS } from './progress.ts';
-import { type KataRun, passed, type SpecResult } from './session.ts';
+import { type KataRun, passed, type SpecResult, skipped } from './session.ts';
 
 export type Pane =
   /** A run going on, with the verdicts so far once there are any. */
@@ -249,7 +249,10 @@ function verdicts(
   fit: Fit,
 ): string[] {
   const failing = run.specs.filter((s) => s.state === 'failed');
-  if (passed(run)) return [paint('green', `✓ all ${run.specs.length} specs pass`)];
+  if (passed(run)) {
+    const left = skipped(run);
+    return [paint('green', `✓ ${MESSAGES.allPass(run.specs.length - left, left)}`)];
+  }
   if (run.errors.length > 0) {
     // One syntax error in the learner's module fails every spec file that imports it: show it once.
     const explained = [
