@@ -201,6 +201,12 @@ export const KATAS: readonly Kata[] = [
     title: 'Extract information',
     modules: ['html-tokenizer.ts', 'extract.ts'],
   },
+  {
+    number: 26,
+    slug: 'submit-forms',
+    title: 'Submit forms',
+    modules: ['form-data.ts'],
+  },
 ];
 
 /** katas/NN-slug: the folder name of a kata. */
