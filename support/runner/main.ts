@@ -207,9 +207,7 @@ async function serve(kata: Kata, port: number): Promise<void> {
   server.once('error', (error: NodeJS.ErrnoException) =>
     refuse(MESSAGES.cannotListen(port, error.code ?? error.message)),
   );
-  start(server, port, (bound) =>
-    process.stdout.write(`${MESSAGES.serving(kata, bound, how)}\n`),
-  );
+  start(server, port, (bound) => process.stdout.write(`${MESSAGES.serving(kata, bound, how)}\n`));
 }
 
 /** Set in the child process that serves the UI (see ui()): its port, and whether to open a browser. */
