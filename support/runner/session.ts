@@ -80,6 +80,13 @@ function kataOf(moduleId: string): Kata | undefined {
 
 const isProperty = (module: TestModule) => module.moduleId.endsWith('.prop.spec.ts');
 
+/** The place of a spec file's module (`x.spec.ts` and `x.prop.spec.ts` test `x.ts`) in the kata. */
+function taskOrder(kata: Kata, module: TestModule): number {
+  const tested = path.basename(module.moduleId).replace(/(\.prop)?\.spec\.ts$/, '.ts');
+  const index = kata.modules.indexOf(tested);
+  return index === -1 ? kata.modules.length : index;
+}
+
 function specResults(module: TestModule, soFar: boolean): SpecResult[] {
   const results: SpecResult[] = [];
   for (const test of module.children.allTests()) {
@@ -107,11 +114,14 @@ export async function openSession(options: SessionOptions): Promise<Session> {
   const collect = (unhandled: readonly Failure[], soFar = false): KataRun[] =>
     katas.map((kata) => {
       // Example specs first: their failures read better than a property's counterexample.
+      // Then in the order of the kata's modules, which is the order of the lesson's tasks.
       const modules = [...(soFar ? current : latest).values()]
         .filter((m) => kataOf(m.moduleId) === kata)
         .sort(
           (a, b) =>
-            Number(isProperty(a)) - Number(isProperty(b)) || a.moduleId.localeCompare(b.moduleId),
+            Number(isProperty(a)) - Number(isProperty(b)) ||
+            taskOrder(kata, a) - taskOrder(kata, b) ||
+            a.moduleId.localeCompare(b.moduleId),
         );
       return {
         kata,
