@@ -207,6 +207,13 @@ export const KATAS: readonly Kata[] = [
     title: 'Submit forms',
     modules: ['form-data.ts'],
   },
+  {
+    number: 27,
+    slug: 'hello-server',
+    title: 'A hello server',
+    modules: ['server.ts', 'hello-server.ts'],
+    serve: { module: 'hello-server.ts', factory: 'createHelloServer', client: 'curl' },
+  },
 ];
 
 /** katas/NN-slug: the folder name of a kata. */
