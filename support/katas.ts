@@ -214,6 +214,21 @@ export const KATAS: readonly Kata[] = [
     modules: ['server.ts', 'hello-server.ts'],
     serve: { module: 'hello-server.ts', factory: 'createHelloServer', client: 'curl' },
   },
+  {
+    number: 28,
+    slug: 'serve-static-files',
+    title: 'Serve static files',
+    modules: ['static-files.ts'],
+    serve: {
+      module: 'static-files.ts',
+      factory: 'createStaticServer',
+      client: 'curl',
+      // relative to the repository root, where npm run kata runs
+      args: [{ root: 'katas/28-serve-static-files/public' }],
+      // kata 28 serves files; a folder's index.html is kata 29's
+      target: '/index.html',
+    },
+  },
 ];
 
 /** katas/NN-slug: the folder name of a kata. */
