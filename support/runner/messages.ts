@@ -79,6 +79,7 @@ export const MESSAGES = {
   noSpecs: 'No spec ran: is a spec file missing, or does it fail to load?',
   writeIt: (fn: string, file: string) => `Write ${fn}() in ${file}.`,
   startWithLesson: (lesson: string) => `Start with the lesson: ${lesson}`,
+  builtOn: (earlier: Kata) => `It belongs to kata ${name(earlier)}, which this kata builds on.`,
   replay: (seed: string, path: string | undefined) =>
     `Replay this counterexample: test.prop([...], { seed: ${seed}${path ? `, path: '${path}'` : ''} })`,
   hintHeading: (shown: number, total: number) =>

@@ -1,8 +1,9 @@
 import { describe, expect, test } from 'vitest';
 import { KATA_TODO } from '../kata-todo.ts';
-import { KATAS } from '../katas.ts';
+import { folderOf, KATAS } from '../katas.ts';
 import { classify } from './failures.ts';
 import { MESSAGES } from './messages.ts';
+import { ROOT } from './paths.ts';
 import { render, renderList, type View } from './screen.ts';
 import { type KataRun, passed, type SpecResult } from './session.ts';
 
@@ -63,6 +64,23 @@ describe('the watch screen', () => {
   test('specs that were all skipped are no pass: one must run', () => {
     const absent: SpecResult = { ...spec('curl reads it'), state: 'skipped' };
     expect(passed({ kata, specs: [absent], errors: [] })).toBe(false);
+  });
+
+  test("an earlier kata's unwritten function points at that kata's lesson", () => {
+    const [earlier, later] = KATAS;
+    if (!earlier || !later) throw new Error('two katas needed');
+    const unwritten = classify({
+      name: KATA_TODO,
+      message: 'parseHosts() is not written yet: this is your part.',
+      stacks: [
+        { file: `${ROOT}/katas/${folderOf(earlier)}/hosts.ts`, line: 3, column: 9, method: 'x' },
+      ],
+    });
+    const screen = render(
+      view({ kata: later, specs: [spec('a', [unwritten])], errors: [] }, { kata: later }),
+    );
+    expect(screen).toContain(MESSAGES.builtOn(earlier));
+    expect(screen).toContain(MESSAGES.startWithLesson(`katas/${folderOf(earlier)}/README.md`));
   });
 
   test('the first failing spec in full, the others one line each', () => {

@@ -331,14 +331,16 @@ function moduleOf(kata: Kata): string {
 export function explain(failure: Failure, kata: Kata): string {
   const at = failure.where ? [`at ${failure.where}`] : [];
   switch (failure.kind) {
-    case 'todo':
+    case 'todo': {
+      const file = failure.where?.replace(/:\d+$/, '') ?? moduleOf(kata);
+      // An unwritten function of an earlier kata this one builds on: its own lesson teaches it.
+      const owner = KATAS.find((k) => file.startsWith(`katas/${folderOf(k)}/`)) ?? kata;
       return [
-        MESSAGES.writeIt(
-          failure.functionName,
-          failure.where?.replace(/:\d+$/, '') ?? moduleOf(kata),
-        ),
-        MESSAGES.startWithLesson(shown(lessonPath(kata))),
+        MESSAGES.writeIt(failure.functionName, file),
+        ...(owner === kata ? [] : [MESSAGES.builtOn(owner)]),
+        MESSAGES.startWithLesson(shown(lessonPath(owner))),
       ].join('\n');
+    }
     case 'property':
       return [
         clip(failure.message),
