@@ -229,6 +229,21 @@ export const KATAS: readonly Kata[] = [
       target: '/index.html',
     },
   },
+  {
+    number: 29,
+    slug: 'directory-listing',
+    title: 'Directory listings',
+    modules: ['directory-listing.ts'],
+    serve: {
+      module: 'directory-listing.ts',
+      factory: 'createDirectoryServer',
+      client: 'curl',
+      // relative to the repository root: a folder with no index.html (listed), a folder
+      // with one (site/), names that need escaping and encoding
+      args: [{ root: 'katas/29-directory-listing/public' }],
+      target: '/',
+    },
+  },
 ];
 
 /** katas/NN-slug: the folder name of a kata. */
