@@ -244,6 +244,20 @@ export const KATAS: readonly Kata[] = [
       target: '/',
     },
   },
+  {
+    number: 30,
+    slug: 'conditional-and-range',
+    title: 'Conditional and range requests',
+    modules: ['preconditions.ts', 'ranges.ts', 'conditional-files.ts'],
+    serve: {
+      module: 'conditional-files.ts',
+      factory: 'createConditionalServer',
+      client: 'curl',
+      // kata 28's demo folder, now with ETag, Last-Modified and ranges
+      args: [{ root: 'katas/28-serve-static-files/public' }],
+      target: '/index.html',
+    },
+  },
 ];
 
 /** katas/NN-slug: the folder name of a kata. */

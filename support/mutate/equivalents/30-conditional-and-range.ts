@@ -1,0 +1,77 @@
+import type { Judgement } from '../judgement.ts';
+
+export default [
+  {
+    verdict: 'equivalent',
+    file: 'preconditions.ts',
+    mutator: 'StringLiteral',
+    original: "''",
+    replacement: '"Stryker was here!"',
+    why: 'the fallback of `?? ""` after a capture group that always takes part in its match (the opaque-tag, the month): it never runs',
+  },
+  {
+    verdict: 'equivalent',
+    file: 'preconditions.ts',
+    mutator: 'Regex',
+    original: '/^[ \\t,]*/',
+    replacement: '/[ \\t,]*/',
+    why: 'a pattern of one starred class always matches at index 0, empty or not: the anchor changes nothing',
+  },
+  {
+    verdict: 'equivalent',
+    file: 'preconditions.ts',
+    mutator: 'StringLiteral',
+    original: "'weak'",
+    replacement: '""',
+    why: 'entityTagsMatch compares weakly for every comparison but "strong"; "" is no Comparison the type allows',
+  },
+  {
+    verdict: 'equivalent',
+    file: 'preconditions.ts',
+    mutator: 'ConditionalExpression',
+    original: 'value === undefined',
+    replacement: 'false',
+    why: 'parseHttpDate(undefined) reads the text "undefined", which is no HTTP-date: undefined either way',
+  },
+  {
+    verdict: 'equivalent',
+    file: 'conditional-files.ts',
+    mutator: 'ArrayDeclaration',
+    original: '[]',
+    replacement: '["Stryker was here"]',
+    why: 'the fallback of `response.headers ?? []`: kata 28 gives every 200 its Content-Type, so it never runs',
+  },
+  {
+    verdict: 'equivalent',
+    file: 'conditional-files.ts',
+    mutator: 'BlockStatement',
+    original: '{\n    return undefined;\n  }',
+    replacement: '{}',
+    why: 'a catch block that returns undefined and an empty one that falls off the end of the function give the same undefined',
+  },
+  {
+    verdict: 'equivalent',
+    file: 'conditional-files.ts',
+    mutator: 'ConditionalExpression',
+    original: "resolution.kind === 'file'",
+    replacement: 'true',
+    why: 'a refused resolution has no path: fs.stat(undefined) throws, the catch gives undefined, as the false branch does',
+  },
+  {
+    verdict: 'equivalent',
+    file: 'conditional-files.ts',
+    mutator: 'ConditionalExpression',
+    original: 'found === undefined',
+    replacement: 'false',
+    why: 'no stat and a 200 from kata 28 happen together only if the file appears between the stat and the read, a race no spec can stage',
+  },
+  {
+    verdict: 'equivalent',
+    file: 'conditional-files.ts',
+    mutator: 'StringLiteral',
+    original:
+      "'412 Precondition Failed: If-None-Match names the current entity tag (RFC 9110 §13.1.2)\\n'",
+    replacement: '""',
+    why: 'a false If-None-Match is a 412 only for methods other than GET and HEAD, which kata 28 answers with 405 first',
+  },
+] satisfies readonly Judgement[];
