@@ -64,6 +64,8 @@ async function verify(
   katas: readonly Kata[],
   boundSeconds: number,
   report?: (runs: readonly KataRun[]) => void,
+  /** While the run goes on: how many specs have their verdict. */
+  onVerdicts?: (count: number) => void,
 ): Promise<readonly KataRun[] | undefined> {
   let runs: readonly KataRun[] | undefined;
   let timer: NodeJS.Timeout | undefined;
@@ -82,7 +84,10 @@ async function verify(
   const session = await openSession({
     katas,
     watch: false,
-    onProgress: arm,
+    onProgress: (sofar) => {
+      arm();
+      onVerdicts?.(sofar.reduce((sum, run) => sum + run.specs.length, 0));
+    },
     onRunEnd: (r) => {
       // Once given up, what vitest reports as it closes (the specs its killed workers were
       // running, as failed) is not the kata's result.
@@ -155,6 +160,9 @@ async function progress(json: boolean): Promise<never> {
   process.exit(EXIT.passed);
 }
 
+/** How often a catch-up's count of verdicts is redrawn on a terminal. */
+const VERDICTS_EVERY_MS = 200;
+
 async function catchUp(before: number): Promise<never> {
   if (!KATAS.some((kata) => kata.number === before))
     refuse(MESSAGES.unknownKata(before, KATAS.at(-1)?.number ?? 0));
@@ -166,7 +174,18 @@ async function catchUp(before: number): Promise<never> {
       replaced.flatMap((r) => (r.backup ? [r.backup] : [])),
     )}\n`,
   );
-  const runs = katas.length ? await verify(katas, HANG_SECONDS) : [];
+  // Every spec of every kata copied: a minute or more for a late kata, so the count shows.
+  if (katas.length) process.stdout.write(`${MESSAGES.verifyingCopies(katas.length)}\n`);
+  const live = process.stdout.isTTY === true;
+  let shownAt = 0;
+  const runs = katas.length
+    ? await verify(katas, HANG_SECONDS, undefined, (count) => {
+        if (!live || performance.now() - shownAt < VERDICTS_EVERY_MS) return;
+        shownAt = performance.now();
+        process.stdout.write(`\r${MESSAGES.verdictsSoFar(count)}`);
+      })
+    : [];
+  if (live && shownAt > 0) process.stdout.write('\n');
   if (runs) record(runs);
   const ok = runs?.every(passed) === true;
   const open = KATAS.find((kata) => kata.number === before);

@@ -98,6 +98,9 @@ export const MESSAGES = {
   caughtUp: (count: number, backups: readonly string[]) =>
     `Copied the reference modules of ${count} kata(s) into place.` +
     (backups.length ? `\nYour files are kept in:\n  ${backups.join('\n  ')}` : ''),
+  verifyingCopies: (count: number) =>
+    `Running the specs of ${count === 1 ? 'that kata' : `those ${count} katas`} to record them as passed…`,
+  verdictsSoFar: (count: number) => `  ${count} specs run so far`,
   caughtUpOpen: (kata: Kata) => `Kata ${name(kata)} is open: npm run kata ${kata.number}`,
   caughtUpFailed: 'Some of the katas copied did not pass: npm run progress shows which.',
   notAServer: (kata: Kata) =>
