@@ -258,6 +258,20 @@ export const KATAS: readonly Kata[] = [
       target: '/index.html',
     },
   },
+  {
+    number: 32,
+    slug: 'run-a-cgi-script',
+    title: 'Run a CGI script',
+    modules: ['cgi.ts'],
+    serve: {
+      module: 'cgi.ts',
+      factory: 'createCgiServer',
+      client: 'curl',
+      // relative to the repository root: a form that a browser can submit
+      args: [{ scripts: { '/cgi-bin/form': 'katas/32-run-a-cgi-script/cgi-bin/form.cgi' } }],
+      target: '/cgi-bin/form',
+    },
+  },
 ];
 
 /** katas/NN-slug: the folder name of a kata. */
