@@ -259,6 +259,20 @@ export const KATAS: readonly Kata[] = [
     },
   },
   {
+    number: 31,
+    slug: 'persistent-connections',
+    title: 'Persistent connections',
+    modules: ['connection.ts'],
+    serve: {
+      module: 'connection.ts',
+      factory: 'createPersistentStaticServer',
+      client: 'curl',
+      // kata 28's demo folder and handler, every file of a page on one connection
+      args: [{ root: 'katas/28-serve-static-files/public' }],
+      target: '/index.html',
+    },
+  },
+  {
     number: 32,
     slug: 'run-a-cgi-script',
     title: 'Run a CGI script',

@@ -1,0 +1,112 @@
+/**
+ * npm run bench:server: chapter 5's reference server (kata 31's persistent connections
+ * running kata 27's hello handler) against node:http answering the same bytes, side by side
+ * in one run, with autocannon as the load generator (DESIGN.md, "Budgets": ≥ 0.8 of
+ * node:http's requests per second).
+ *
+ * Each server runs in a process of its own (serve-one.ts); autocannon runs here. The rounds
+ * alternate the two servers so that a machine that slows down midway slows both; the figure
+ * is the median of the rounds. Then one longer run against the kata's server checks that
+ * nothing was lost or answered wrongly: no connection error, no timeout, no status but 200,
+ * every body the greeting, and no request left unanswered but the ones in flight when the
+ * run stopped.
+ *
+ * A benchmark, not a test: it prints, it never fails. BENCH_ROUNDS, BENCH_SECONDS and
+ * BENCH_CONNECTIONS change the defaults.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import os from 'node:os';
+import path from 'node:path';
+import autocannon from 'autocannon';
+import { ROOT } from '../runner/paths.ts';
+import { GREETING, SERVERS, type ServerName } from './hello-servers.ts';
+
+const ROUNDS = Number(process.env.BENCH_ROUNDS) || 3;
+const SECONDS = Number(process.env.BENCH_SECONDS) || 5;
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS) || 64;
+const WARM_UP_SECONDS = 1;
+/** The soak run of issue 11: 64 connections for 10 s lose no request. */
+const SOAK = { seconds: 10, connections: 64 } as const;
+const RATIO_BUDGET = 0.8;
+
+interface Started {
+  readonly child: ChildProcess;
+  readonly url: string;
+}
+
+/** Starts one server in its own process and waits for the port it prints. */
+function start(name: ServerName): Promise<Started> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', path.join(ROOT, 'support/bench/serve-one.ts'), name],
+      { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    // a bench that crashes takes its servers with it
+    process.once('exit', () => child.kill());
+    let output = '';
+    child.stdout?.on('data', (piece: Buffer) => {
+      output += piece.toString();
+      const port = /^(\d+)\n/.exec(output)?.[1];
+      if (port) resolve({ child, url: `http://127.0.0.1:${port}/` });
+    });
+    child.once('exit', (code) => reject(new Error(`${name} exited with ${code} before listening`)));
+  });
+}
+
+function stop({ child }: Started): Promise<void> {
+  return new Promise((resolve) => {
+    child.once('exit', () => resolve());
+    child.kill();
+  });
+}
+
+function load(url: string, seconds: number, connections: number): Promise<autocannon.Result> {
+  // autocannon's return value is a thenable with no .finally: a Promise of our own
+  return new Promise((resolve, reject) => {
+    autocannon({ url, duration: seconds, connections, expectBody: GREETING }, (error, result) =>
+      error ? reject(error) : resolve(result),
+    );
+  });
+}
+
+/** Requests per second of one server: a warm-up, then the measured run. */
+async function measure(name: ServerName): Promise<number> {
+  const server = await start(name);
+  try {
+    await load(server.url, WARM_UP_SECONDS, CONNECTIONS);
+    const result = await load(server.url, SECONDS, CONNECTIONS);
+    return result.requests.total / result.duration;
+  } finally {
+    await stop(server);
+  }
+}
+
+const median = (values: readonly number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
+};
+const rate = (perSecond: number) => `${Math.round(perSecond).toLocaleString('en')} req/s`;
+
+const figures = new Map<ServerName, number[]>(SERVERS.map((name) => [name, []]));
+for (let round = 0; round < ROUNDS; round++) {
+  const order = round % 2 === 0 ? SERVERS : [...SERVERS].reverse();
+  for (const name of order) figures.get(name)?.push(await measure(name));
+}
+const kata = median(figures.get('kata') ?? []);
+const node = median(figures.get('node:http') ?? []);
+const ratio = kata / node;
+
+const soak = await start('kata');
+const result = await load(soak.url, SOAK.seconds, SOAK.connections).finally(() => stop(soak));
+const unanswered = result.requests.sent - result.requests.total;
+const wrong = result.errors + result.timeouts + result.non2xx + result.mismatches;
+
+console.log(
+  [
+    `hello world, ${CONNECTIONS} keep-alive connections, ${ROUNDS} rounds of ${SECONDS} s, medians, ${os.availableParallelism()} cores, Node ${process.version}`,
+    `node:http:                          ${rate(node)}`,
+    `kata 31 server, kata 27's handler:  ${rate(kata)}  (${ratio.toFixed(2)} × node:http; budget ≥ ${RATIO_BUDGET} ×: ${ratio >= RATIO_BUDGET ? 'within budget' : 'UNDER BUDGET'})`,
+    `${SOAK.connections} connections for ${SOAK.seconds} s: ${result.requests.total.toLocaleString('en')} answered, ${wrong} wrong (errors ${result.errors}, timeouts ${result.timeouts}, non-200 ${result.non2xx}, other bodies ${result.mismatches}), ${unanswered} in flight when it stopped (at most ${SOAK.connections}: ${wrong === 0 && unanswered <= SOAK.connections ? 'nothing lost' : 'REQUESTS LOST'})`,
+  ].join('\n'),
+);
