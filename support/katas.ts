@@ -286,6 +286,13 @@ export const KATAS: readonly Kata[] = [
       target: '/cgi-bin/form',
     },
   },
+  {
+    number: 33,
+    slug: 'gateway-apps',
+    title: 'Apps on the gateway interface',
+    // gateway.ts (the interface) is given; the apps are the learner's
+    modules: ['apps.ts'],
+  },
 ];
 
 /** katas/NN-slug: the folder name of a kata. */

@@ -149,7 +149,8 @@ describe('the listing order: folders first, then by Unicode code point', () => {
       const expected =
         a.kind === b.kind ? codePointOrder(a.name, b.name) : a.kind === 'folder' ? -1 : 1;
       expect(Math.sign(compareEntries(a, b))).toBe(Math.sign(expected));
-      expect(Math.sign(compareEntries(b, a))).toBe(-Math.sign(expected));
+      // 0 - x, not -x: equal entries compare as 0, and toBe tells -0 from 0
+      expect(Math.sign(compareEntries(b, a))).toBe(0 - Math.sign(expected));
     },
   );
 });
