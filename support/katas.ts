@@ -293,6 +293,12 @@ export const KATAS: readonly Kata[] = [
     // gateway.ts (the interface) is given; the apps are the learner's
     modules: ['apps.ts'],
   },
+  {
+    number: 36,
+    slug: 'middleware',
+    title: 'Middleware',
+    modules: ['middleware.ts', 'compress.ts'],
+  },
 ];
 
 /** katas/NN-slug: the folder name of a kata. */
