@@ -294,6 +294,19 @@ export const KATAS: readonly Kata[] = [
     modules: ['apps.ts'],
   },
   {
+    number: 34,
+    slug: 'implement-the-gateway-interface',
+    title: 'Implement the gateway interface',
+    modules: ['gateway-server.ts'],
+    serve: {
+      module: 'gateway-server.ts',
+      // kata 33's debug app: the environ it was given, then the body echoed
+      factory: 'serveDebug',
+      client: 'curl',
+      target: '/hello?name=Ada',
+    },
+  },
+  {
     number: 36,
     slug: 'middleware',
     title: 'Middleware',
