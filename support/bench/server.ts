@@ -40,7 +40,12 @@ interface Started {
 
 /** serve-one.ts and what it imports, as one JavaScript file in a temporary folder. */
 const bundleDir = mkdtempSync(path.join(os.tmpdir(), 'bench-server-'));
-process.once('exit', () => rmSync(bundleDir, { recursive: true, force: true }));
+/** The servers running now: a bench that crashes takes them, and the bundle, with it. */
+const running = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of running) child.kill();
+  rmSync(bundleDir, { recursive: true, force: true });
+});
 const bundle = path.join(bundleDir, 'serve-one.mjs');
 await build({
   entryPoints: [path.join(ROOT, 'support/bench/serve-one.ts')],
@@ -59,8 +64,8 @@ function start(name: ServerName): Promise<Started> {
       cwd: ROOT,
       stdio: ['ignore', 'pipe', 'inherit'],
     });
-    // a bench that crashes takes its servers with it
-    process.once('exit', () => child.kill());
+    running.add(child);
+    child.once('exit', () => running.delete(child));
     let output = '';
     child.stdout?.on('data', (piece: Buffer) => {
       output += piece.toString();
