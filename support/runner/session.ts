@@ -181,17 +181,15 @@ export async function openSession(options: SessionOptions): Promise<Session> {
     runs = next.catch(() => undefined);
     return next;
   };
-  const rerun = () =>
-    serially(async () => {
-      const filters = katas.map(filterOf);
-      if (latest.size === 0) await vitest.start(filters);
-      else await vitest.rerunTestSpecifications(await vitest.globTestSpecifications(filters));
-    });
   if (options.watch)
     scheduleSaves(vitest, (run) => serially(run).catch((error) => options.onRunError?.(error)));
   return {
-    rerun: async () => {
-      await rerun();
+    async rerun() {
+      await serially(async () => {
+        const filters = katas.map(filterOf);
+        if (latest.size === 0) await vitest.start(filters);
+        else await vitest.rerunTestSpecifications(await vitest.globTestSpecifications(filters));
+      });
     },
     close: () => vitest.close(),
   };
@@ -201,7 +199,7 @@ export async function openSession(options: SessionOptions): Promise<Session> {
  * How long after a file event a save's run starts: long enough to fold the events of one save
  * (an editor that truncates, then writes; or writes a temporary file and renames it).
  */
-export const SAVE_SETTLE_MS = 15;
+const SAVE_SETTLE_MS = 15;
 
 /**
  * vitest reruns WATCHER_DEBOUNCE (100 ms, not an option) after the last file event: a fifth
