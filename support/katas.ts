@@ -307,10 +307,22 @@ export const KATAS: readonly Kata[] = [
     },
   },
   {
+    number: 35,
+    slug: 'fetch-gateway',
+    title: 'The Fetch shape on the gateway',
+    modules: ['fetch-gateway.ts'],
+  },
+  {
     number: 36,
     slug: 'middleware',
     title: 'Middleware',
     modules: ['middleware.ts', 'compress.ts'],
+  },
+  {
+    number: 38,
+    slug: 'query-strings',
+    title: 'Query strings',
+    modules: ['query-string.ts'],
   },
 ];
 
