@@ -319,6 +319,12 @@ export const KATAS: readonly Kata[] = [
     modules: ['middleware.ts', 'compress.ts'],
   },
   {
+    number: 37,
+    slug: 'routing',
+    title: 'Routing',
+    modules: ['routing.ts'],
+  },
+  {
     number: 38,
     slug: 'query-strings',
     title: 'Query strings',

@@ -74,6 +74,12 @@ export interface Environ {
   readonly SERVER_PROTOCOL: string;
   /** RFC 3875 §4.1.8: the client's address, where the server knows it. */
   readonly REMOTE_ADDR?: string;
+  /**
+   * The request-target as the client sent it, still percent-encoded (`/a%2Fb?x=1`), where the
+   * server gives it. Not RFC 3875's: Apache's and gunicorn's name. A router splits its path
+   * into segments before it decodes them (kata 37).
+   */
+  readonly REQUEST_URI?: string;
   /** RFC 3875 §4.1.18: one per request header field; repeated fields joined with `, `. */
   readonly [field: ProtocolVariable]: string | undefined;
   /** The interface's version: `[1, 0]`. */

@@ -77,6 +77,13 @@ describe('PEP 3333 "environ Variables": the CGI names, HTTP_*, and the gateway.*
     expect([environ.PATH_INFO, environ.QUERY_STRING]).toEqual(['/a b', 'x=1']);
   });
 
+  test("REQUEST_URI (Apache's and gunicorn's, not RFC 3875's) is the request-target as sent", () => {
+    const environ = environOf(head('GET /app/a%2Fb%20c?x=%41 HTTP/1.1', 'Host: a'), CONNECTION, {
+      scriptName: '/app',
+    });
+    expect([environ.REQUEST_URI, environ.PATH_INFO]).toEqual(['/app/a%2Fb%20c?x=%41', '/a/b c']);
+  });
+
   test('an asterisk-form target (OPTIONS *) has no path: PATH_INFO is empty', () => {
     const environ = environOf(head('OPTIONS * HTTP/1.1', 'Host: a'), CONNECTION);
     expect(environ.PATH_INFO).toBe('');

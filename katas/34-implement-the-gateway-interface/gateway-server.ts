@@ -36,7 +36,8 @@ export const EXPECTATION_FAILED_TEXT = 'This server meets no expectation but 100
  * The environ of one request (PEP 3333, "environ Variables"): kata 32's meta-variables, the
  * nine CGI names of kata 33 always set (`''` when empty), CONTENT_LENGTH as the client sent it
  * (`''` for a chunked body, whose length is not known yet), PATH_INFO percent-decoded after
- * SCRIPT_NAME, and the `gateway.*` keys. Pure: it reads nothing, it only builds.
+ * SCRIPT_NAME, REQUEST_URI the request-target as sent (not RFC 3875's: Apache's and
+ * gunicorn's name), and the `gateway.*` keys. Pure: it reads nothing, it only builds.
  *
  * @throws URIError when the path's percent-encoding is not UTF-8
  */

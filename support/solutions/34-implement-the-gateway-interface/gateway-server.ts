@@ -72,7 +72,8 @@ const EMPTY = new Uint8Array(0);
  * The environ of one request (PEP 3333, "environ Variables"): kata 32's meta-variables, the
  * nine CGI names of kata 33 always set (`''` when empty), CONTENT_LENGTH as the client sent it
  * (`''` for a chunked body, whose length is not known yet), PATH_INFO percent-decoded after
- * SCRIPT_NAME, and the `gateway.*` keys. Pure: it reads nothing, it only builds.
+ * SCRIPT_NAME, REQUEST_URI the request-target as sent (not RFC 3875's: Apache's and
+ * gunicorn's name), and the `gateway.*` keys. Pure: it reads nothing, it only builds.
  *
  * @throws URIError when the path's percent-encoding is not UTF-8
  */
@@ -98,6 +99,9 @@ export function environOf(
   return {
     ...variables,
     ...cgi,
+    // not RFC 3875's: Apache's and gunicorn's name for the request-target as the client sent
+    // it, still percent-encoded, so that a router can split the path before it decodes it
+    REQUEST_URI: request.target.text,
     // RFC 3875 §4.1.2: the length of the body; a streaming server knows it only when the
     // client said it
     CONTENT_LENGTH: request.headers.get('content-length') ?? '',
