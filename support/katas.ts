@@ -330,6 +330,12 @@ export const KATAS: readonly Kata[] = [
     title: 'Query strings',
     modules: ['query-string.ts'],
   },
+  {
+    number: 40,
+    slug: 'cookies',
+    title: 'Cookies',
+    modules: ['cookie.ts'],
+  },
 ];
 
 /** katas/NN-slug: the folder name of a kata. */
