@@ -331,6 +331,12 @@ export const KATAS: readonly Kata[] = [
     modules: ['query-string.ts'],
   },
   {
+    number: 39,
+    slug: 'request-object',
+    title: 'The request object',
+    modules: ['request.ts'],
+  },
+  {
     number: 40,
     slug: 'cookies',
     title: 'Cookies',
