@@ -342,6 +342,12 @@ export const KATAS: readonly Kata[] = [
     title: 'Cookies',
     modules: ['cookie.ts'],
   },
+  {
+    number: 41,
+    slug: 'sessions-with-signed-cookies',
+    title: 'Sessions with signed cookies',
+    modules: ['sessions.ts'],
+  },
 ];
 
 /** katas/NN-slug: the folder name of a kata. */
