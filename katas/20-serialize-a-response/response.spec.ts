@@ -180,6 +180,14 @@ describe('RFC 9110 §5.5: field values that cannot split the response', () => {
     expect(reading.rawHeaders).toContain('caf\xe9');
   });
 
+  test('obs-text in a value is one octet in a response with no content too (HEAD, 204)', () => {
+    const octets = Buffer.from([0x63, 0x61, 0x66, 0xe9, 0x0d, 0x0a]);
+    const field = { headers: [['X-Name', 'caf\xe9']] as const };
+    const toHead = formatResponse({ status: 200, ...field }, { ...NOW, requestMethod: 'HEAD' });
+    expect(Buffer.from(toHead).includes(octets)).toBe(true);
+    expect(Buffer.from(formatResponse({ status: 204, ...field }, NOW)).includes(octets)).toBe(true);
+  });
+
   test('response splitting: a CR or LF in a value is refused', () => {
     // A Location built from user input, "/x\r\nSet-Cookie: admin=1", would add a field
     // (or a whole second response) of the attacker's choosing.

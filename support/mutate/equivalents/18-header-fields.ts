@@ -4,9 +4,9 @@ export default [
   {
     verdict: 'equivalent',
     file: 'header-fields.ts',
-    mutator: 'BlockStatement',
-    original: '{\n    return false;\n  }',
-    replacement: '{}',
-    why: 'the function then returns undefined, which its only caller reads as false too',
+    mutator: 'ConditionalExpression',
+    original: 'text === lastValidHost',
+    replacement: 'false',
+    why: 'the one-entry cache of the last valid Host never hit: every Host is read again by splitUrl, with the same verdict; only slower',
   },
 ] satisfies readonly Judgement[];

@@ -186,12 +186,20 @@ function checkHost(section: FieldSection, version: HttpVersion): void {
   if (host !== '' && !isUriHostAndPort(host)) throw new FieldError('bad-host', `Host: ${host}`);
 }
 
+/**
+ * The last Host value found valid. A server hears one Host, its own name, on nearly every
+ * request: that one is read once, not once per request.
+ */
+let lastValidHost: string | undefined;
+
 function isUriHostAndPort(text: string): boolean {
+  if (text === lastValidHost) return true;
   if (/[@/?#]/.test(text)) return false;
   try {
     splitUrl(`http://${text}`);
-    return true;
   } catch {
     return false;
   }
+  lastValidHost = text;
+  return true;
 }

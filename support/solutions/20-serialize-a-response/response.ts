@@ -104,6 +104,7 @@ const FIELD_VALUE = /^(?:[\x21-\x7e\x80-\xff](?:[\t\x20-\x7e\x80-\xff]*[\x21-\x7
 const REASON_PHRASE = /^[\t\x20-\x7e\x80-\xff]*$/;
 const FRAMING_FIELDS = new Set(['content-length', 'transfer-encoding']);
 const CRLF = '\r\n';
+const EMPTY = new Uint8Array(0);
 
 const DAY_NAMES = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'] as const;
 const MONTH_NAMES = [
@@ -135,6 +136,18 @@ export function imfFixdate(date: Date): string {
 }
 
 /**
+ * The Date field's value, written once a second: IMF-fixdate counts whole seconds, so every
+ * response within one second carries the same text (node:http keeps the same cache).
+ */
+let dateCache: { readonly second: number; readonly text: string } | undefined;
+
+function dateField(date: Date): string {
+  const second = Math.floor(date.getTime() / 1000);
+  if (second !== dateCache?.second) dateCache = { second, text: imfFixdate(date) };
+  return dateCache.text;
+}
+
+/**
  * Writes a response as HTTP/1.1 bytes: status-line, Date, the given fields, the
  * framing, the empty line and the content.
  *
@@ -157,17 +170,16 @@ export function formatResponse(response: Response, options: FormatOptions = {}):
   }
   const reason = response.reason ?? REASON_PHRASES[status] ?? '';
   if (!REASON_PHRASE.test(reason)) throw new ResponseError('bad-reason', reason);
-  const body =
-    typeof response.body === 'string'
-      ? Buffer.from(response.body)
-      : (response.body ?? new Uint8Array(0));
+  const body = response.body ?? EMPTY;
+  // a string is sent as UTF-8: its length is in octets, not in characters
+  const bodyLength = Buffer.byteLength(body);
   const lines = [
     // RFC 9112 §4: status-line = HTTP-version SP status-code SP [ reason-phrase ];
     // the second SP stays even when the phrase is empty
     `HTTP/1.1 ${status} ${reason}`,
     // RFC 9110 §6.6.1: an origin server with a clock MUST send Date in 2xx, 3xx and 4xx
     // responses, and MAY in the others
-    `Date: ${imfFixdate(options.now ?? new Date())}`,
+    `Date: ${dateField(options.now ?? new Date())}`,
   ];
   for (const [name, value] of response.headers ?? []) {
     if (!TOKEN.test(name)) throw new ResponseError('bad-name', name);
@@ -181,16 +193,21 @@ export function formatResponse(response: Response, options: FormatOptions = {}):
   const isTunnel = options.requestMethod === 'CONNECT' && status >= 200 && status < 300;
   const noContent = status < 200 || status === 204 || status === 304 || isTunnel;
   // RFC 9110 §15.3.6: "a server MUST NOT generate content in a 205 response"
-  if ((noContent || status === 205) && body.length > 0) {
+  if ((noContent || status === 205) && bodyLength > 0) {
     throw new ResponseError('body-not-allowed', String(status));
   }
   // RFC 9110 §8.6: "A server MUST NOT send a Content-Length header field in any response
   // with a status code of 1xx (Informational) or 204 (No Content)" nor "in any 2xx
   // (Successful) response to a CONNECT request"; in a 304 it may only repeat the 200's.
-  if (!noContent) lines.push(`Content-Length: ${body.length}`);
-  const head = Buffer.from(lines.map((line) => line + CRLF).join('') + CRLF, 'latin1');
+  if (!noContent) lines.push(`Content-Length: ${bodyLength}`);
+  const head = lines.join(CRLF) + CRLF + CRLF;
   // RFC 9110 §9.3.2: the server "MUST NOT send content in the response" to HEAD; the
   // Content-Length is the length a GET would have had
-  if (options.requestMethod === 'HEAD' || noContent) return head;
-  return Buffer.concat([head, body]);
+  if (options.requestMethod === 'HEAD' || noContent) return Buffer.from(head, 'latin1');
+  // the head and the content in one buffer, each written into it once
+  const bytes = Buffer.allocUnsafe(head.length + bodyLength);
+  bytes.write(head, 0, 'latin1');
+  if (typeof body === 'string') bytes.write(body, head.length);
+  else bytes.set(body, head.length);
+  return bytes;
 }

@@ -147,7 +147,7 @@ const NOT_DONE: RequestStep = { done: false };
 export function createRequestReader(options: ReaderOptions = {}): RequestReader {
   const maxHeadBytes = options.maxHeadBytes ?? DEFAULT_MAX_HEAD_BYTES;
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
-  let head = Buffer.alloc(0);
+  let head: Buffer = Buffer.alloc(0);
   /** Octets of the head read so far, the skipped empty lines included. */
   let headBytes = 0;
   let message: Message | undefined;
@@ -156,7 +156,8 @@ export function createRequestReader(options: ReaderOptions = {}): RequestReader 
   /** The head and the octets after it, once the head is complete. */
   function readHead(bytes: Uint8Array): { message: Message; after: Uint8Array } | undefined {
     const scanned = head.length;
-    head = Buffer.concat([head, bytes]);
+    // a head is nearly always one read: that read is the head, as it is, with no copy
+    head = scanned === 0 ? asBuffer(bytes) : Buffer.concat([head, bytes]);
     headBytes += bytes.length;
     // RFC 9112 §2.2: "a server that is expecting to receive and parse a request-line SHOULD
     // ignore at least one empty line (CRLF) received prior to the request-line"
@@ -166,8 +167,9 @@ export function createRequestReader(options: ReaderOptions = {}): RequestReader 
     const end = head.indexOf(HEAD_END);
     const limit = end === -1 ? head.length : end;
     // §2.2: a recipient MAY recognize a single LF as a line terminator; this one does not
-    for (let i = Math.max(0, scanned - skip); i < limit; i++) {
-      if (head[i] === LF && head[i - 1] !== CR) throw ownError('bare-lf');
+    for (let i = head.indexOf(LF, Math.max(0, scanned - skip)); i !== -1 && i < limit; ) {
+      if (head[i - 1] !== CR) throw ownError('bare-lf');
+      i = head.indexOf(LF, i + 1);
     }
     if (end === -1) {
       if (headBytes > maxHeadBytes) throw ownError('head-too-large');
@@ -218,6 +220,11 @@ export function createRequestReader(options: ReaderOptions = {}): RequestReader 
 interface Message {
   readonly head: Omit<HttpRequest, 'body' | 'trailers'>;
   readonly decoder: BodyDecoder;
+}
+
+/** The same octets as a Buffer, not copied. */
+function asBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
 }
 
 function ownError(reason: keyof typeof REASONS): RequestError {
