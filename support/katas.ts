@@ -348,6 +348,13 @@ export const KATAS: readonly Kata[] = [
     title: 'Sessions with signed cookies',
     modules: ['sessions.ts'],
   },
+  {
+    number: 42,
+    slug: 'rest-resource',
+    title: 'A REST resource',
+    modules: ['rest.ts'],
+    serve: { module: 'rest.ts', factory: 'serveNotes', client: 'curl', target: '/notes' },
+  },
 ];
 
 /** katas/NN-slug: the folder name of a kata. */
