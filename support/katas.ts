@@ -355,6 +355,12 @@ export const KATAS: readonly Kata[] = [
     modules: ['rest.ts'],
     serve: { module: 'rest.ts', factory: 'serveNotes', client: 'curl', target: '/notes' },
   },
+  {
+    number: 43,
+    slug: 'load-balancer',
+    title: 'A load balancer',
+    modules: ['balancer.ts'],
+  },
 ];
 
 /** katas/NN-slug: the folder name of a kata. */

@@ -1,0 +1,95 @@
+import type { Judgement } from '../judgement.ts';
+
+const FILE = 'balancer.ts';
+
+export default [
+  {
+    verdict: 'equivalent',
+    file: FILE,
+    mutator: 'StringLiteral',
+    original: "''",
+    replacement: '"Stryker was here!"',
+    why: "the fallback of `environ.REMOTE_ADDR ?? ''`: kata 34's environ always sets REMOTE_ADDR, from the connected socket",
+  },
+  {
+    verdict: 'equivalent',
+    file: FILE,
+    mutator: 'StringLiteral',
+    original: "'/'",
+    replacement: '""',
+    why: "the fallback of `environ.REQUEST_URI ?? '/'`: kata 34's environ always sets REQUEST_URI, the request-target as sent",
+  },
+  {
+    verdict: 'equivalent',
+    file: FILE,
+    mutator: 'EqualityOperator',
+    original: 'step < backends.length',
+    replacement: 'step <= backends.length',
+    why: 'the extra step lands on (turn + length) % length, the place the first step already looked at and passed over',
+  },
+  {
+    verdict: 'equivalent',
+    file: FILE,
+    mutator: 'StringLiteral',
+    original: "'dropped'",
+    replacement: '""',
+    why: "a failed attempt's kind is only ever compared with 'refused' (and 'response', 'timeout'): any other name is a drop",
+  },
+  {
+    verdict: 'equivalent',
+    file: FILE,
+    mutator: 'ConditionalExpression',
+    original: 'keptBytes <= REPLAY_BYTES',
+    replacement: 'true',
+    why: 'the guard of kept.push: past REPLAY_BYTES complete() is false for good, so the kept chunks are never sent again; only the memory held differs',
+  },
+  {
+    verdict: 'equivalent',
+    file: FILE,
+    mutator: 'ConditionalExpression',
+    original: '!pumping',
+    replacement: 'true',
+    why: "a retry then starts a second loop over gateway.input: kata 34's input is one queue (one list, one waiter), so the second loop takes the chunks the first would have, in order, into the same current request, and its end() is a no-op; the only trace is a second 100 (Continue) to a client that sent Expect, which RFC 9110 §15.2 lets it receive",
+  },
+  {
+    verdict: 'equivalent',
+    file: FILE,
+    mutator: 'BooleanLiteral',
+    original: 'true',
+    replacement: 'false',
+    why: '`pumping = true` left false: every retry starts another loop over gateway.input, as for `!pumping` → `true` (same queue, same order, same request)',
+  },
+  {
+    verdict: 'equivalent',
+    file: FILE,
+    mutator: 'BlockStatement',
+    original:
+      "{\n  return new Promise((resolve) => {\n    const done = () => {\n      request.off('drain', done);\n      request.off('close', done);\n      resolve();\n    };\n    request.on('drain', done);\n    request.on('close', done);\n  });\n}",
+    replacement: '{}',
+    why: "no wait for 'drain': the pump then reads gateway.input as fast as it fills, but kata 34's queue behind it already takes the upload as fast as the client sends (it never pauses the client's socket), so the octets wait in the same process either way, in the ClientRequest's buffer instead of the queue; no peer sees a difference",
+  },
+  {
+    verdict: 'equivalent',
+    file: FILE,
+    mutator: 'StringLiteral',
+    original: "'drain'",
+    replacement: '""',
+    why: "`request.off('drain', done)` in done(): the listener of a finished wait stays on the request until it is dropped; calling done() again resolves a settled promise. Node warns past ten listeners; no peer sees a difference",
+  },
+  {
+    verdict: 'equivalent',
+    file: FILE,
+    mutator: 'StringLiteral',
+    original: "'close'",
+    replacement: '""',
+    why: "`request.off('close', done)` in done(): as for 'drain', a listener left behind that resolves a settled promise",
+  },
+  {
+    verdict: 'equivalent',
+    file: FILE,
+    mutator: 'BooleanLiteral',
+    original: 'false',
+    replacement: 'true',
+    why: 'a refused TCP check counted as a pass re-admits a dead backend, whose next request is refused at once and so sent to the next backend (a refused connection may always be retried, RFC 9110 §9.2.2: the request was never applied); it is ejected again: clients see the same responses, a little later (a 502 only for a body of more than REPLAY_BYTES already read when the refusal comes, which on loopback it never is: a refusal takes a fraction of a millisecond)',
+  },
+] satisfies readonly Judgement[];
