@@ -12,6 +12,11 @@ export interface Kata {
   readonly modules: readonly string[];
   /** For `--serve`: the module and the export that builds the learner's server. */
   readonly serve?: Serve;
+  /**
+   * For `--measure`: a given module of the kata's folder (not one the learner writes) whose
+   * `main(argv)` measures with the learner's code and prints a report.
+   */
+  readonly measure?: string;
 }
 
 /** How `--serve` starts a kata's server, and the client the runner suggests for it. */

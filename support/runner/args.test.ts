@@ -44,6 +44,50 @@ describe('the command line', () => {
     });
     expect(parse('3 --serve')).toMatchObject({ port: 0 });
   });
+  test('--measure with optional seconds', () => {
+    expect(parse('44 --measure --seconds 3')).toEqual({
+      kind: 'measure',
+      number: 44,
+      force: false,
+      seconds: 3,
+    });
+    expect(parse('44 --measure')).toMatchObject({ kind: 'measure', seconds: undefined });
+  });
+  test('--track names a track, or KATA_TRACK does; an unknown one is refused with the list', () => {
+    expect(parse('--track workshop')).toMatchObject({ kind: 'watch', track: 'workshop' });
+    expect(parseArgs([], { KATA_TRACK: 'workshop' })).toMatchObject({ track: 'workshop' });
+    const command = parse('--track nope');
+    expect(command.kind === 'invalid' && command.message).toContain('all, workshop');
+  });
+  test('--board, --code and --name (or KATA_BOARD, KATA_BOARD_CODE, KATA_BOARD_NAME)', () => {
+    expect(
+      parseArgs(
+        ['--board', 'http://10.0.0.5:4321/', '--code', 'TYNETF', '--name', 'Ada & Linus'],
+        {},
+      ),
+    ).toMatchObject({
+      kind: 'watch',
+      board: { url: 'http://10.0.0.5:4321', code: 'TYNETF', name: 'Ada & Linus' },
+    });
+    const env = { KATA_BOARD: 'http://h:1', KATA_BOARD_CODE: 'C', KATA_BOARD_NAME: 'Ada' };
+    expect(parseArgs([], env)).toMatchObject({
+      board: { url: 'http://h:1', code: 'C', name: 'Ada' },
+    });
+    expect(parseArgs([], {})).toMatchObject({ board: undefined });
+  });
+  test('a board without its code, with a name too long, or not at http://HOST:PORT is refused', () => {
+    const refusal = (argv: string[]) => {
+      const command = parseArgs(argv, {});
+      return command.kind === 'invalid' ? command.message : '';
+    };
+    expect(refusal(['--board', 'http://h:1', '--name', 'Ada'])).toContain('join code');
+    expect(refusal(['--board', 'h:1', '--code', 'C', '--name', 'Ada'])).toContain(
+      'http://HOST:PORT',
+    );
+    expect(refusal(['--board', 'http://h:1', '--code', 'C', '--name', 'x'.repeat(61)])).toContain(
+      '--board',
+    );
+  });
   test('--progress, with --json', () => {
     expect(parse('--progress --json')).toEqual({ kind: 'progress', json: true });
   });

@@ -14,13 +14,16 @@ const entry = path.join(here, 'main.ts');
 const checkout = createHash('sha256').update(root).digest('hex').slice(0, 12);
 const bundle = path.join(root, 'node_modules', '.cache', 'kata-runner', checkout, 'main.mjs');
 
-/** The runner's sources: support/runner and the modules of support/ it imports. */
+/** The runner's sources: support/runner, support/board (its client), and support/'s modules. */
 function sources() {
-  const runner = readdirSync(here).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'));
-  const support = readdirSync(path.join(root, 'support')).filter((f) => f.endsWith('.ts'));
+  const modules = (dir) =>
+    readdirSync(dir)
+      .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'))
+      .map((f) => path.join(dir, f));
   return [
-    ...runner.map((f) => path.join(here, f)),
-    ...support.map((f) => path.join(root, 'support', f)),
+    ...modules(here),
+    ...modules(path.join(root, 'support', 'board')),
+    ...modules(path.join(root, 'support')),
   ];
 }
 

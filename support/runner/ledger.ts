@@ -3,6 +3,7 @@
  * learner's files as they are now, and the furthest kata reached.
  */
 import { KATAS } from '../katas.ts';
+import { TRACKS, type TrackName } from '../tracks.ts';
 import { PROGRESS_FILE } from './paths.ts';
 import {
   formatProgress,
@@ -13,7 +14,7 @@ import {
   writeAtomically,
 } from './progress.ts';
 import { type KataRun, passed } from './session.ts';
-import { furthest, type Reach, type Standing, standing, unlocked } from './unlock.ts';
+import { furthest, isDone, type Reach, type Standing, standing, unlocked } from './unlock.ts';
 
 export interface Ledger extends Reach {
   readonly progress: Progress;
@@ -23,20 +24,30 @@ export interface Ledger extends Reach {
 export type Label = Standing | 'locked';
 
 /** The progress recorded, set against the hashes of the learner's files now. */
-function ledgerOf(progress: Progress, recorded: number): Ledger {
+function ledgerOf(progress: Progress, recorded: number, name: TrackName): Ledger {
   const standings = new Map(
     KATAS.map((kata) => [kata.number, standing(kata, progress, hashKata(kata))]),
   );
-  return { progress, standings, reached: furthest(standings, recorded) };
+  const track = TRACKS[name];
+  return { progress, standings, reached: furthest(standings, recorded, track), track };
 }
 
 export function readLedger(file = PROGRESS_FILE): Ledger {
-  const { progress, reached } = readProgress(file);
-  return ledgerOf(progress, reached);
+  const { progress, reached, track } = readProgress(file);
+  return ledgerOf(progress, reached, track);
 }
 
+/** The katas behind the learner: passed, or filled for the track. */
 export function doneCount(ledger: Ledger): number {
-  return [...ledger.standings.values()].filter((s) => s === 'done').length;
+  return [...ledger.standings.values()].filter(isDone).length;
+}
+
+/** Follows another track from now on: recorded in PROGRESS.md. */
+export function followTrack(name: TrackName, file = PROGRESS_FILE): Ledger {
+  const before = readProgress(file);
+  const ledger = ledgerOf(before.progress, before.reached, name);
+  writeAtomically(file, formatProgress({ ...ledger, track: name }, labels(ledger)));
+  return ledger;
 }
 
 /** Every kata's label: its standing once reached, else locked. */
@@ -50,10 +61,11 @@ export function labels(ledger: Ledger): ReadonlyMap<number, Label> {
   );
 }
 
-function recordOf(run: KataRun, at = new Date()): KataRecord {
+function recordOf(run: KataRun, filled: boolean, at = new Date()): KataRecord {
+  const status = passed(run) ? (filled ? 'filled' : 'passed') : 'failing';
   return {
     number: run.kata.number,
-    status: passed(run) ? 'passed' : 'failing',
+    status,
     passed: run.specs.filter((s) => s.state === 'passed').length,
     total: run.specs.length,
     at: at.toISOString().replace(/\.\d+Z$/, 'Z'),
@@ -61,12 +73,19 @@ function recordOf(run: KataRun, at = new Date()): KataRecord {
   };
 }
 
-/** Records the runs, then rewrites PROGRESS.md atomically. Returns the new ledger. */
-export function record(runs: readonly KataRun[], file = PROGRESS_FILE): Ledger {
+/**
+ * Records the runs (as `filled` when they ran on reference modules copied in for a track),
+ * then rewrites PROGRESS.md atomically. Returns the new ledger.
+ */
+export function record(
+  runs: readonly KataRun[],
+  file = PROGRESS_FILE,
+  { filled = false }: { readonly filled?: boolean } = {},
+): Ledger {
   const before = readProgress(file);
   const progress = new Map(before.progress);
-  for (const run of runs) progress.set(run.kata.number, recordOf(run));
-  const ledger = ledgerOf(progress, before.reached);
-  writeAtomically(file, formatProgress(ledger, labels(ledger)));
+  for (const run of runs) progress.set(run.kata.number, recordOf(run, filled));
+  const ledger = ledgerOf(progress, before.reached, before.track);
+  writeAtomically(file, formatProgress({ ...ledger, track: before.track }, labels(ledger)));
   return ledger;
 }

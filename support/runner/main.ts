@@ -9,11 +9,12 @@ import type dgram from 'node:dgram';
 import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { KATA_TODO } from '../kata-todo.ts';
+import { KATA_TODO, type KataTodo } from '../kata-todo.ts';
 import { KATAS, type Kata } from '../katas.ts';
+import { type TrackName, trackKatas } from '../tracks.ts';
 import { type Command, parseArgs } from './args.ts';
 import { copyReference, resetKata } from './files.ts';
-import { doneCount, labels, readLedger, record } from './ledger.ts';
+import { doneCount, followTrack, labels, readLedger, record } from './ledger.ts';
 import { MESSAGES } from './messages.ts';
 import { kataDir, PROGRESS_FILE, shown } from './paths.ts';
 import { render } from './screen.ts';
@@ -163,34 +164,79 @@ async function progress(json: boolean): Promise<never> {
 /** How often a catch-up's count of verdicts is redrawn on a terminal. */
 const VERDICTS_EVERY_MS = 200;
 
+/**
+ * Runs every spec of katas whose reference modules were just copied in, with a count of the
+ * verdicts on a terminal (a minute or more for many katas), and records them.
+ */
+async function verifyCopies(
+  katas: readonly Kata[],
+  options: { readonly filled: boolean },
+): Promise<boolean> {
+  if (katas.length === 0) return true;
+  process.stdout.write(
+    `${MESSAGES.verifyingCopies(katas.length, options.filled ? 'filled' : 'passed')}\n`,
+  );
+  const live = process.stdout.isTTY === true;
+  let shownAt = 0;
+  const runs = await verify(katas, HANG_SECONDS, undefined, (count) => {
+    if (!live || performance.now() - shownAt < VERDICTS_EVERY_MS) return;
+    shownAt = performance.now();
+    process.stdout.write(`\r${MESSAGES.verdictsSoFar(count)}`);
+  });
+  if (live && shownAt > 0) process.stdout.write('\n');
+  if (runs) record(runs, PROGRESS_FILE, options);
+  return runs?.every(passed) === true;
+}
+
+const backupsOf = (replaced: ReturnType<typeof copyReference>) =>
+  replaced.flatMap((r) => (r.backup ? [r.backup] : []));
+
 async function catchUp(before: number): Promise<never> {
   if (!KATAS.some((kata) => kata.number === before))
     refuse(MESSAGES.unknownKata(before, KATAS.at(-1)?.number ?? 0));
   const katas = KATAS.filter((kata) => kata.number < before);
   const replaced = copyReference(katas);
-  process.stdout.write(
-    `${MESSAGES.caughtUp(
-      katas.length,
-      replaced.flatMap((r) => (r.backup ? [r.backup] : [])),
-    )}\n`,
-  );
-  // Every spec of every kata copied: a minute or more for a late kata, so the count shows.
-  if (katas.length) process.stdout.write(`${MESSAGES.verifyingCopies(katas.length)}\n`);
-  const live = process.stdout.isTTY === true;
-  let shownAt = 0;
-  const runs = katas.length
-    ? await verify(katas, HANG_SECONDS, undefined, (count) => {
-        if (!live || performance.now() - shownAt < VERDICTS_EVERY_MS) return;
-        shownAt = performance.now();
-        process.stdout.write(`\r${MESSAGES.verdictsSoFar(count)}`);
-      })
-    : [];
-  if (live && shownAt > 0) process.stdout.write('\n');
-  if (runs) record(runs);
-  const ok = runs?.every(passed) === true;
+  process.stdout.write(`${MESSAGES.caughtUp(katas.length, backupsOf(replaced))}\n`);
+  const ok = await verifyCopies(katas, { filled: false });
   const open = KATAS.find((kata) => kata.number === before);
   process.stdout.write(`${ok && open ? MESSAGES.caughtUpOpen(open) : MESSAGES.caughtUpFailed}\n`);
   process.exit(ok ? EXIT.passed : EXIT.failed);
+}
+
+/**
+ * Before a kata opens on a track: fills the katas off the track that come before it, the
+ * ones it builds on, unless the learner passed them, they are filled already, or the learner
+ * changed them. Only the katas before the one opening: a kata after it may build on it, and
+ * would fail on its stub. The learner's files are backed up first, as --catch-up does; the
+ * copies are verified and recorded as filled.
+ */
+async function fillBefore(kata: Kata): Promise<void> {
+  const ledger = readLedger();
+  const { track } = ledger;
+  if (track === undefined || track.name === 'all') return;
+  const onTrack = new Set(trackKatas(track).map((k) => k.number));
+  const due = (k: Kata) => {
+    const standing = ledger.standings.get(k.number);
+    return standing === 'not-run' || standing === 'failing';
+  };
+  const katas = KATAS.filter((k) => k.number < kata.number && !onTrack.has(k.number) && due(k));
+  if (katas.length === 0) return;
+  const replaced = copyReference(katas);
+  process.stdout.write(`${MESSAGES.filling(katas.length, track.name, backupsOf(replaced))}\n`);
+  if (!(await verifyCopies(katas, { filled: true })))
+    process.stdout.write(`${MESSAGES.fillFailed}\n`);
+}
+
+/** The kata a command opens, on the track it names (recorded from now on), filled up to it. */
+async function opening(command: {
+  readonly number?: number;
+  readonly force: boolean;
+  readonly track?: TrackName;
+}): Promise<Kata> {
+  if (command.track !== undefined) followTrack(command.track);
+  const kata = chosen(command.number, command.force);
+  await fillBefore(kata);
+  return kata;
 }
 
 type Listening = net.Server | dgram.Socket;
@@ -227,6 +273,27 @@ async function serve(kata: Kata, port: number): Promise<void> {
     refuse(MESSAGES.cannotListen(port, error.code ?? error.message)),
   );
   start(server, port, (bound) => process.stdout.write(`${MESSAGES.serving(kata, bound, how)}\n`));
+}
+
+/**
+ * Runs the `main(argv)` of the kata's given measuring module (kata 44's measure.ts), which
+ * measures with the learner's own modules and prints its report.
+ */
+async function measure(kata: Kata, seconds: number | undefined): Promise<void> {
+  const { measure: module } = kata;
+  if (module === undefined) refuse(MESSAGES.notMeasurable(kata));
+  const { register } = await import('tsx/esm/api');
+  register();
+  const file = path.join(kataDir(kata), module);
+  const { main: run } = (await import(file)) as { main?: (argv: readonly string[]) => unknown };
+  if (typeof run !== 'function') refuse(MESSAGES.notExported(shown(file), 'main'));
+  try {
+    await run(seconds === undefined ? [] : [String(seconds)]);
+  } catch (error) {
+    if (error instanceof Error && error.name === KATA_TODO)
+      refuse(MESSAGES.notWrittenMeasure((error as KataTodo).functionName));
+    throw error;
+  }
 }
 
 /** Set in the child process that serves the UI (see ui()): its port, and whether to open a browser. */
@@ -322,10 +389,12 @@ async function main(command: Command): Promise<void> {
     }
     case 'serve':
       return serve(chosen(command.number, command.force), command.port);
+    case 'measure':
+      return measure(chosen(command.number, command.force), command.seconds);
     case 'once':
-      return once(chosen(command.number, command.force));
+      return once(await opening(command));
     case 'watch':
-      return watchKata(chosen(command.number, command.force), command);
+      return watchKata(await opening(command), { ...command, prepare: fillBefore });
   }
 }
 

@@ -24,11 +24,20 @@ export const MESSAGES = {
   npm run kata 17 -- --force   open a locked kata anyway (KATA_UNLOCK=all opens every kata)
   npm run kata 17 -- --reset   put the stub back (your file is kept as a backup)
   npm run kata -- --catch-up 17   copy the reference modules of katas 01–16 into place
+  npm run kata -- --track workshop   follow a track (KATA_TRACK): the katas off it are filled
   npm run kata 3 -- --serve [--port P]   start your server of kata 3 on 127.0.0.1
+  npm run kata 44 -- --measure [--seconds S]   measure your server with your load generator
   npm run kata -- --pair 10    remind the pair to swap driver and navigator every 10 minutes
+  npm run kata -- --board URL --code CODE --name "Ada & Linus"   post your standing to the room's board
   npm run kata -- --poll       poll for file changes (network drives, WSL /mnt paths)
   npm run progress [-- --json] verify every kata and rewrite PROGRESS.md
   npm run ui                   the vitest UI on the current kata (KATA_UNLOCK=all: every kata)`,
+  unknownTrack: (name: string, names: readonly string[]) =>
+    `There is no track "${name}": the tracks are ${names.join(', ')}.`,
+  filling: (count: number, track: string, backups: readonly string[]) =>
+    `The ${track} track: ${count === 1 ? 'one kata off it is' : `${count} katas off it are`} filled with the reference (your files are kept).` +
+    (backups.length ? `\nBacked up first:\n  ${backups.join('\n  ')}` : ''),
+  fillFailed: 'Some of the katas filled did not pass: npm run progress shows which.',
   unknownOption: (option: string) => `Unknown option ${option}. See npm run kata -- --help.`,
   badNumber: (option: string, value: string | undefined) =>
     `${option} needs a number, got ${value === undefined ? 'nothing' : `"${value}"`}.`,
@@ -98,8 +107,14 @@ export const MESSAGES = {
   caughtUp: (count: number, backups: readonly string[]) =>
     `Copied the reference modules of ${count} kata(s) into place.` +
     (backups.length ? `\nYour files are kept in:\n  ${backups.join('\n  ')}` : ''),
-  verifyingCopies: (count: number) =>
-    `Running the specs of ${count === 1 ? 'that kata' : `those ${count} katas`} to record them as passed…`,
+  verifyingCopies: (count: number, as: 'passed' | 'filled') =>
+    `Running the specs of ${count === 1 ? 'that kata' : `those ${count} katas`} to record them as ${as}…`,
+  boardUnreachable: (reason: string) =>
+    `The board does not answer (${reason}): the runner carries on and posts after the next run.`,
+  boardBack: 'The board answers again.',
+  boardRefused: (status: number, reason: string) =>
+    `The board refused this runner's standing (${status}: ${reason}): check --board, --code and --name.`,
+  badBoard: (problem: string) => `--board: ${problem}. See npm run kata -- --help.`,
   verdictsSoFar: (count: number) => `  ${count} specs run so far`,
   caughtUpOpen: (kata: Kata) => `Kata ${name(kata)} is open: npm run kata ${kata.number}`,
   caughtUpFailed: 'Some of the katas copied did not pass: npm run progress shows which.',
@@ -113,6 +128,10 @@ export const MESSAGES = {
       ? `Your server could not listen on 127.0.0.1 (${code}).`
       : `Your server could not listen on 127.0.0.1:${port} (${code}): leave --port out and the system picks a free port.`,
   notWrittenServe: (fn: string) => `${fn}() is not written yet: write it, then --serve starts it.`,
+  notMeasurable: (kata: Kata) =>
+    `Kata ${name(kata)} measures nothing: --measure is for kata 44, measure-your-server.`,
+  notWrittenMeasure: (fn: string) =>
+    `${fn}() is not written yet: --measure runs your own code, so write it first.`,
   uiAt: (url: string) => `The vitest UI: ${url}  (Ctrl-C stops it)`,
   uiOver: (katas: readonly Kata[]) =>
     `It shows ${katas.length === 1 && katas[0] ? `kata ${name(katas[0])}` : `${katas.length} katas`}.`,

@@ -34,18 +34,35 @@ const records: KataRecord[] = KATAS.slice(0, 2).map((kata, i) => ({
 
 describe('PROGRESS.md is the state file: a table the runner writes and reads back', () => {
   test('what it writes, it reads back record for record, with the furthest kata reached', () => {
-    const file = { progress: new Map(records.map((r) => [r.number, r])), reached: 7 };
+    const file = {
+      progress: new Map(records.map((r) => [r.number, r])),
+      reached: 7,
+      track: 'all' as const,
+    };
     expect(parseProgress(formatProgress(file, new Map()))).toEqual(file);
   });
 
+  test('a track other than all is written and read back, and a filled record with it', () => {
+    const filled = { ...records[0], status: 'filled' } as KataRecord;
+    const file = {
+      progress: new Map([[filled.number, filled]]),
+      reached: 3,
+      track: 'workshop' as const,
+    };
+    const text = formatProgress(file, new Map());
+    expect(text).toContain('Track: workshop');
+    expect(parseProgress(text)).toEqual(file);
+    expect(formatProgress({ ...file, track: 'all' }, new Map())).not.toContain('Track:');
+  });
+
   test('it lists every kata of the manifest, recorded or not', () => {
-    const text = formatProgress({ progress: new Map(), reached: 1 }, new Map());
+    const text = formatProgress({ progress: new Map(), reached: 1, track: 'all' }, new Map());
     for (const kata of KATAS) expect(text).toContain(kata.title);
   });
 
   test('a hand-mangled row is ignored, not fatal; a lost reached line means the first kata', () => {
     const file = parseProgress('| 01 | x | y | passed | seven | now | zz |\nrandom text');
-    expect(file).toEqual({ progress: new Map(), reached: KATAS[0]?.number });
+    expect(file).toEqual({ progress: new Map(), reached: KATAS[0]?.number, track: 'all' });
   });
 
   test('a missing file is no progress', () => {
@@ -54,7 +71,11 @@ describe('PROGRESS.md is the state file: a table the runner writes and reads bac
 
   test('the pristine table: no record, the first kata to do, the others locked', () => {
     const text = pristineProgress();
-    expect(parseProgress(text)).toEqual({ progress: new Map(), reached: KATAS[0]?.number });
+    expect(parseProgress(text)).toEqual({
+      progress: new Map(),
+      reached: KATAS[0]?.number,
+      track: 'all',
+    });
     expect(text.match(/🔒 locked/g)).toHaveLength(KATAS.length - 1);
   });
 

@@ -10,10 +10,12 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { folderOf, KATAS, type Kata } from '../katas.ts';
+import { TRACK_NAMES, type TrackName } from '../tracks.ts';
 import { kataDir } from './paths.ts';
 import type { Standing } from './unlock.ts';
 
-export type RunStatus = 'passed' | 'failing';
+/** `filled`: the reference modules were copied in for a track, and passed (not the learner's). */
+export type RunStatus = 'passed' | 'failing' | 'filled';
 
 export interface KataRecord {
   readonly number: number;
@@ -27,10 +29,11 @@ export interface KataRecord {
 
 export type Progress = ReadonlyMap<number, KataRecord>;
 
-/** What PROGRESS.md holds: the records, and the furthest kata reached. */
+/** What PROGRESS.md holds: the records, the furthest kata reached, and the track followed. */
 export interface ProgressFile {
   readonly progress: Progress;
   readonly reached: number;
+  readonly track: TrackName;
 }
 
 /** A hash of the learner's files of one kata: an edit makes a recorded pass stale. */
@@ -57,6 +60,7 @@ const HEADER = [
 export const STANDING_LABELS: Readonly<Record<Standing | 'locked', string>> = {
   done: '✅ done',
   changed: '✏️ changed since verified',
+  filled: '📦 filled (the reference, for the track)',
   failing: '❌ failing',
   'not-run': '▶️ to do',
   locked: '🔒 locked',
@@ -65,9 +69,12 @@ export const STANDING_LABELS: Readonly<Record<Standing | 'locked', string>> = {
 const REACHED = (number: number) =>
   `Furthest kata reached: ${String(number).padStart(2, '0')} (it and every kata before it stay open).`;
 const REACHED_LINE = /^Furthest kata reached: (\d+)/m;
+const TRACK = (name: TrackName) =>
+  `Track: ${name} (npm run kata -- --track all follows every kata again).`;
+const TRACK_LINE = /^Track: (\S+)/m;
 
 const ROW =
-  /^\|\s*(\d+)\s*\|[^|]*\|[^|]*\|\s*(passed|failing)\s*\|\s*(\d+)\/(\d+)\s*\|\s*(\S+)\s*\|\s*([0-9a-f]{16})\s*\|\s*$/;
+  /^\|\s*(\d+)\s*\|[^|]*\|[^|]*\|\s*(passed|failing|filled)\s*\|\s*(\d+)\/(\d+)\s*\|\s*(\S+)\s*\|\s*([0-9a-f]{16})\s*\|\s*$/;
 
 /**
  * Reads the records back; a row it cannot read is ignored (it is re-created on the next
@@ -89,11 +96,13 @@ export function parseProgress(text: string): ProgressFile {
     });
   }
   const reached = Number(REACHED_LINE.exec(text)?.[1] ?? KATAS[0]?.number ?? 1);
-  return { progress: records, reached };
+  const named = TRACK_LINE.exec(text)?.[1];
+  const track = TRACK_NAMES.find((name) => name === named) ?? 'all';
+  return { progress: records, reached, track };
 }
 
 export function formatProgress(
-  { progress, reached }: ProgressFile,
+  { progress, reached, track }: ProgressFile,
   labels: ReadonlyMap<number, Standing | 'locked'>,
 ): string {
   const rows = KATAS.map((kata) => {
@@ -104,7 +113,8 @@ export function formatProgress(
       : ['—', '', '', ''];
     return `| ${folderOf(kata).slice(0, 2)} | ${kata.title} | ${label} | ${cells.join(' | ')} |`;
   });
-  return `${[...HEADER, ...rows, '', REACHED(reached)].join('\n')}\n`;
+  const footer = track === 'all' ? [REACHED(reached)] : [REACHED(reached), TRACK(track)];
+  return `${[...HEADER, ...rows, '', ...footer].join('\n')}\n`;
 }
 
 /** The table a fresh clone ships: no record, the first kata to do, every other one locked. */
@@ -113,13 +123,13 @@ export function pristineProgress(): string {
   const labels = new Map(
     KATAS.map((kata) => [kata.number, kata.number === first ? 'not-run' : 'locked'] as const),
   );
-  return formatProgress({ progress: new Map(), reached: first }, labels);
+  return formatProgress({ progress: new Map(), reached: first, track: 'all' }, labels);
 }
 
 export function readProgress(file: string): ProgressFile {
   return existsSync(file)
     ? parseProgress(readFileSync(file, 'utf8'))
-    : { progress: new Map(), reached: KATAS[0]?.number ?? 1 };
+    : { progress: new Map(), reached: KATAS[0]?.number ?? 1, track: 'all' };
 }
 
 /** Writes the whole file to a temporary name, then renames it into place. */

@@ -97,3 +97,39 @@ describe('the kata opened by default', () => {
     expect(unlocked(reach([]), true)).toEqual([...KATAS]);
   });
 });
+
+describe('tracks: the lock rules run over the track, and a filled kata counts as behind the learner', () => {
+  // A two-stop track over the manifest's first and third katas: the second is off it.
+  const track = {
+    name: 'workshop' as const,
+    title: 'a test track',
+    stops: [{ kata: first.number }, { kata: third.number }],
+  };
+  const filledSecond = (done: readonly number[]) => {
+    const map = standings(done);
+    map.set(second.number, 'filled');
+    return map;
+  };
+
+  test('a filled record with the same hash stands filled, not done', () => {
+    expect(standing(first, new Map([[first.number, record('filled', 'abc')]]), 'abc')).toBe(
+      'filled',
+    );
+  });
+  test('the kata after the first on the track opens once the first passed: the kata off it does not block', () => {
+    const reach = { standings: standings([first.number]), reached: first.number, track };
+    expect(access(third.number, reach, false).kind).toBe('unlocked');
+  });
+  test('the next pending kata is the next on the track, not the next in the manifest', () => {
+    const reach = { standings: standings([first.number]), reached: first.number, track };
+    expect(nextPending(reach)).toBe(third);
+  });
+  test('furthest reached runs over the track, and a filled kata counts as done', () => {
+    expect(furthest(filledSecond([first.number]), first.number, track)).toBe(third.number);
+    expect(furthest(filledSecond([first.number]), first.number)).toBe(third.number);
+  });
+  test('without a track, a kata not done blocks the ones after it', () => {
+    const reach = { standings: standings([first.number]), reached: first.number };
+    expect(access(third.number, reach, false)).toMatchObject({ kind: 'locked', first: second });
+  });
+});

@@ -5,15 +5,22 @@
  * earlier kata makes that kata "changed" without locking the katas after it.
  */
 import { KATAS, type Kata } from '../katas.ts';
+import { TRACKS, type Track, trackKatas } from '../tracks.ts';
 import type { Progress } from './progress.ts';
 
-export type Standing = 'done' | 'changed' | 'failing' | 'not-run';
+/** `filled`: passed on the reference modules a track copied in, not on the learner's own. */
+export type Standing = 'done' | 'filled' | 'changed' | 'failing' | 'not-run';
+
+/** A kata that counts as behind the learner: passed on their code, or filled for the track. */
+export const isDone = (standing: Standing | undefined): boolean =>
+  standing === 'done' || standing === 'filled';
 
 /** Where one kata stands, given the recorded progress and the hashes of its files now. */
 export function standing(kata: Kata, progress: Progress, currentHash: string): Standing {
   const record = progress.get(kata.number);
   if (!record) return 'not-run';
   if (record.hash !== currentHash) return 'changed';
+  if (record.status === 'filled') return 'filled';
   return record.status === 'passed' ? 'done' : 'failing';
 }
 
@@ -21,12 +28,25 @@ export function standing(kata: Kata, progress: Progress, currentHash: string): S
 export interface Reach {
   readonly standings: ReadonlyMap<number, Standing>;
   readonly reached: number;
+  /** The path followed: the lock rules run over its katas. Every kata when left out. */
+  readonly track?: Track;
 }
 
-/** The furthest kata open now: the recorded one, or the first not done if that is further. */
-export function furthest(standings: ReadonlyMap<number, Standing>, recorded: number): number {
-  const first = KATAS.find((kata) => standings.get(kata.number) !== 'done');
-  return Math.max(recorded, first?.number ?? KATAS.at(-1)?.number ?? 0);
+/** The katas the lock rules run over. */
+const pathOf = (reach: Pick<Reach, 'track'>): Kata[] => trackKatas(reach.track ?? TRACKS.all);
+
+/**
+ * The furthest kata open now: the recorded one, or the track's first not done if that is
+ * further (every kata before it, on the track or not, is open too).
+ */
+export function furthest(
+  standings: ReadonlyMap<number, Standing>,
+  recorded: number,
+  track: Track = TRACKS.all,
+): number {
+  const path = trackKatas(track);
+  const first = path.find((kata) => !isDone(standings.get(kata.number)));
+  return Math.max(recorded, first?.number ?? path.at(-1)?.number ?? 0);
 }
 
 export type Access =
@@ -39,7 +59,9 @@ export function access(number: number, reach: Reach, force: boolean): Access {
   const kata = KATAS.find((k) => k.number === number);
   if (!kata) return { kind: 'unknown', number };
   if (number <= reach.reached) return { kind: 'unlocked', kata };
-  const first = KATAS.find((k) => k.number < number && reach.standings.get(k.number) !== 'done');
+  const first = pathOf(reach).find(
+    (k) => k.number < number && !isDone(reach.standings.get(k.number)),
+  );
   if (!first) return { kind: 'unlocked', kata };
   return force ? { kind: 'forced', kata } : { kind: 'locked', kata, first };
 }
@@ -50,8 +72,14 @@ export function access(number: number, reach: Reach, force: boolean): Access {
  * none: every kata is done.
  */
 export function nextPending(reach: Reach): Kata | undefined {
-  const pending = (kata: Kata) => reach.standings.get(kata.number) !== 'done';
-  return KATAS.find((kata) => kata.number >= reach.reached && pending(kata)) ?? KATAS.find(pending);
+  const pending = (kata: Kata) => !isDone(reach.standings.get(kata.number));
+  const path = pathOf(reach);
+  return path.find((kata) => kata.number >= reach.reached && pending(kata)) ?? path.find(pending);
+}
+
+/** The kata after this one on the path followed. */
+export function following(kata: Kata, reach: Pick<Reach, 'track'>): Kata | undefined {
+  return pathOf(reach).find((k) => k.number > kata.number);
 }
 
 /** The katas a learner may open now: every kata up to the furthest reached. */

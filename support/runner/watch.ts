@@ -6,7 +6,9 @@
  */
 import { type FSWatcher, watch as watchFiles } from 'node:fs';
 import path from 'node:path';
+import { type BoardClient, type BoardReport, createBoardClient } from '../board/client.ts';
 import { KATAS, type Kata } from '../katas.ts';
+import type { BoardTarget } from './args.ts';
 import { resetKata } from './files.ts';
 import { readHints } from './hints.ts';
 import { doneCount, type Ledger, labels, readLedger, record } from './ledger.ts';
@@ -15,7 +17,7 @@ import { lessonPath, ROOT, shown, solutionDir } from './paths.ts';
 import { type Reverifier, reverify } from './reverify.ts';
 import { type Pane, render, renderList } from './screen.ts';
 import { type KataRun, openSession, passed, type Session } from './session.ts';
-import { access } from './unlock.ts';
+import { access, following } from './unlock.ts';
 import { killChildren } from './workers.ts';
 
 /** How long a run may take before the runner calls it hung; KATA_HANG_SECONDS overrides it (the e2e tests do). */
@@ -63,6 +65,22 @@ export interface WatchOptions {
   readonly force: boolean;
   readonly poll: boolean;
   readonly pairMinutes?: number;
+  /** The room's board: the standing is posted there after each run, in the background. */
+  readonly board?: BoardTarget;
+  /** Before another kata opens (`n`, or the list): a track fills the katas it builds on. */
+  readonly prepare?: (kata: Kata) => Promise<void>;
+}
+
+/** What the screen says of the board, once per change: nothing while it answers. */
+function boardNotice(report: BoardReport): string | undefined {
+  switch (report.kind) {
+    case 'unreachable':
+      return MESSAGES.boardUnreachable(report.reason);
+    case 'reachable':
+      return MESSAGES.boardBack;
+    case 'refused':
+      return MESSAGES.boardRefused(report.status, report.reason);
+  }
 }
 
 /**
@@ -96,6 +114,32 @@ export async function watchKata(start: Kata, options: WatchOptions): Promise<voi
   let session: Session | undefined;
   let stalled: FSWatcher | undefined;
   let watchdog: NodeJS.Timeout | undefined;
+  /** For the board: when this kata was opened, and when its last run started (a save, or r). */
+  let openedAt = Date.now();
+  let changedAt = Date.now();
+  let boardSays: string | undefined;
+  const board: BoardClient | undefined =
+    options.board &&
+    createBoardClient({
+      ...options.board,
+      onReport: (report) => {
+        boardSays = boardNotice(report);
+        draw();
+      },
+    });
+  const postStanding = (run: KataRun) => {
+    const failing = run.specs.filter((spec) => spec.state === 'failed');
+    board?.post({
+      track: ledger.track?.name ?? 'all',
+      kata: { number: kata.number, slug: kata.slug },
+      passed: run.specs.filter((spec) => spec.state === 'passed').length,
+      failed: failing.length || run.errors.length,
+      firstFailing: failing[0]?.name ?? null,
+      hintsOpened: hintsShown,
+      secondsOnKata: (Date.now() - openedAt) / 1000,
+      secondsSinceChange: (Date.now() - changedAt) / 1000,
+    });
+  };
 
   /** List mode: the kata under the cursor, and a reset waiting for its second R. */
   let list: { cursor: number; resetting?: number } | undefined;
@@ -126,7 +170,7 @@ export async function watchKata(start: Kata, options: WatchOptions): Promise<voi
           pane,
           hints,
           hintsShown: hintsHidden ? 0 : hintsShown,
-          notices: [passNotice, behindNotice, ...notices].filter((n) => n !== undefined),
+          notices: [passNotice, behindNotice, boardSays, ...notices].filter((n) => n !== undefined),
           keys: true,
           color: color(),
           ...(options.pairMinutes && { status: MESSAGES.pairOn(options.pairMinutes) }),
@@ -170,6 +214,7 @@ export async function watchKata(start: Kata, options: WatchOptions): Promise<voi
       poll: options.poll,
       onRunStart: () => {
         if (mine !== generation) return;
+        changedAt = Date.now();
         pane = { kind: 'running' };
         runningNow = [];
         arm();
@@ -193,8 +238,8 @@ export async function watchKata(start: Kata, options: WatchOptions): Promise<voi
         lastRun = run;
         ledger = record([run]);
         pane = { kind: 'result', run };
-        const following = KATAS.find((k) => k.number > kata.number);
-        passNotice = passed(run) ? MESSAGES.recordedNext(following) : undefined;
+        passNotice = passed(run) ? MESSAGES.recordedNext(following(kata, ledger)) : undefined;
+        postStanding(run);
         draw();
         behind?.sweep();
       },
@@ -254,7 +299,12 @@ export async function watchKata(start: Kata, options: WatchOptions): Promise<voi
     session = undefined;
     disarm();
     if (current) await closeWithin(current);
+    if (options.prepare) {
+      await options.prepare(next);
+      ledger = readLedger();
+    }
     kata = next;
+    openedAt = Date.now();
     hints = readHints(lessonPath(kata));
     hintsShown = 0;
     hintsHidden = false;
@@ -270,6 +320,7 @@ export async function watchKata(start: Kata, options: WatchOptions): Promise<voi
     disarm();
     stalled?.close();
     behind?.close();
+    board?.close();
     if (process.stdin.isTTY) process.stdin.setRawMode(false);
     if (session) await closeWithin(session);
     process.exit(0);
@@ -334,14 +385,14 @@ export async function watchKata(start: Kata, options: WatchOptions): Promise<voi
         }
         return;
       case KEYS.next: {
-        const following = KATAS.find((k) => k.number > kata.number);
-        if (!done || !following) {
+        const after = following(kata, ledger);
+        if (!done || !after) {
           notices = [done ? MESSAGES.allDone : MESSAGES.nextLocked];
           break;
         }
-        const gate = access(following.number, ledger, options.force);
+        const gate = access(after.number, ledger, options.force);
         if (gate.kind === 'locked') notices = [MESSAGES.locked(gate.kata, gate.first)];
-        else void switchTo(following);
+        else void switchTo(after);
         break;
       }
       case KEYS.solution:

@@ -100,6 +100,15 @@ describe.each(KATAS.map((kata) => [folderOf(kata), kata] as const))('%s', (_, ka
       expect(typeof solution[serve.factory]).toBe('function');
     });
   }
+
+  const { measure } = kata;
+  if (measure) {
+    test(`its measuring module, ${measure}, is given (not a task) and exports main()`, async () => {
+      expect(kata.modules).not.toContain(measure);
+      const given = (await import(path.join(kataDir(kata), measure))) as Record<string, unknown>;
+      expect(typeof given.main).toBe('function');
+    });
+  }
 });
 
 describe('PROGRESS.md ships pristine, so that nobody commits their own progress', () => {
