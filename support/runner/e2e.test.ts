@@ -266,3 +266,59 @@ describe('npm run ui: the current kata, then the next once it passes', { timeout
     expect((await fetch(url)).status, 'the next kata is served at the same URL').toBe(200);
   });
 });
+
+describe('a track, as a workshop pair meets it: filled katas, locks over the track, a reset', {
+  timeout: 60_000,
+}, () => {
+  // The workshop track starts at kata 03, then 05: 01, 02 and 04 are off it.
+  const [one, two, three, four, five] = [1, 2, 3, 4, 5].map((n) =>
+    KATAS.find((k) => k.number === n),
+  );
+  let before = '';
+  beforeAll(() => {
+    before = copy;
+    copy = mkdtempSync(path.join(os.tmpdir(), 'kata-e2e-track-'));
+    for (const entry of ['katas', 'support', 'package.json', 'vitest.config.ts', 'tsconfig.json']) {
+      cpSync(path.join(ROOT, entry), inCopy(entry), { recursive: true });
+    }
+    symlinkSync(path.join(ROOT, 'node_modules'), inCopy('node_modules'), 'dir');
+  });
+  afterAll(() => {
+    rmSync(copy, { recursive: true, force: true });
+    copy = before;
+  });
+
+  test('--track workshop fills the katas off it before its first kata, and opens that one', () => {
+    const { code, out } = kata('--track', 'workshop', '--once');
+    expect(code, out).toBe(1);
+    expect(out).toContain(MESSAGES.filling(2, 'workshop', []));
+    expect(row(one)).toContain('filled');
+    expect(row(two)).toContain('filled');
+    expect(row(three)).toContain('failing');
+    expect(progress()).toContain('Track: workshop');
+    expect(readFileSync(module(one), 'utf8')).toBe(readFileSync(reference(one), 'utf8'));
+  });
+
+  test('once its kata passes, the next is the next on the track: the kata between is filled first', () => {
+    writeFileSync(module(three), readFileSync(reference(three), 'utf8'));
+    expect(kata(String(three?.number), '--once').code).toBe(0);
+    const { code, out } = kata('--once');
+    expect(code, out).toBe(1);
+    expect(row(four)).toContain('filled');
+    expect(row(five)).toContain('failing');
+  });
+
+  test("--reset gives a filled kata its stub back: it is the learner's from then on", () => {
+    expect(kata(String(four?.number), '--reset').code).toBe(0);
+    expect(kata(String(four?.number), '--once').code).toBe(1);
+    expect(row(four)).toContain('failing');
+    expect(kata('--once').code, 'it is not filled again').toBe(1);
+    expect(row(four)).toContain('failing');
+  });
+
+  test('an unknown track is refused with the names of the tracks', () => {
+    const { code, err } = kata('--track', 'nope');
+    expect(code).toBe(2);
+    expect(err).toContain('all, workshop');
+  });
+});

@@ -205,20 +205,17 @@ async function catchUp(before: number): Promise<never> {
 
 /**
  * Before a kata opens on a track: fills the katas off the track that come before it, the
- * ones it builds on, unless the learner passed them, they are filled already, or the learner
- * changed them. Only the katas before the one opening: a kata after it may build on it, and
- * would fail on its stub. The learner's files are backed up first, as --catch-up does; the
- * copies are verified and recorded as filled.
+ * ones it builds on, where the learner has never run them (a kata with any record, passed,
+ * failing, filled or reset after a fill, is the learner's to keep). Only the katas before
+ * the one opening: a kata after it may build on it, and would fail on its stub. The files
+ * are backed up first, as --catch-up does; the copies are verified and recorded as filled.
  */
 async function fillBefore(kata: Kata): Promise<void> {
   const ledger = readLedger();
   const { track } = ledger;
   if (track === undefined || track.name === 'all') return;
   const onTrack = new Set(trackKatas(track).map((k) => k.number));
-  const due = (k: Kata) => {
-    const standing = ledger.standings.get(k.number);
-    return standing === 'not-run' || standing === 'failing';
-  };
+  const due = (k: Kata) => ledger.standings.get(k.number) === 'not-run';
   const katas = KATAS.filter((k) => k.number < kata.number && !onTrack.has(k.number) && due(k));
   if (katas.length === 0) return;
   const replaced = copyReference(katas);
