@@ -366,6 +366,13 @@ export const KATAS: readonly Kata[] = [
     title: 'A load balancer',
     modules: ['balancer.ts'],
   },
+  {
+    number: 44,
+    slug: 'measure-your-server',
+    title: 'Measure your server',
+    modules: ['load-test.ts'],
+    measure: 'measure.ts',
+  },
 ];
 
 /** katas/NN-slug: the folder name of a kata. */
