@@ -4,30 +4,14 @@
  * playwright-core. Where no Chromium is found, the tests are skipped and their names say so:
  * the self-check counts a skip as a failure, so no run passes without the browser.
  */
-import { existsSync } from 'node:fs';
 import type net from 'node:net';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, describe, expect, test } from 'vitest';
+import { browserTest, CHROMIUM, launchChromium } from '../../support/harness/browser.ts';
 import { within } from '../../support/harness/index.ts';
 import { serveGateway } from '../34-implement-the-gateway-interface/gateway-server.ts';
 import { loginApp, SIGN_IN } from './fixtures/login.ts';
 import { DEFAULT_COOKIE_NAME } from './sessions.ts';
-
-const CANDIDATES = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'];
-const CHROMIUM = CANDIDATES.find((file) => file !== undefined && file !== '' && existsSync(file));
-const NO_BROWSER =
-  'skipped: no Chromium at $CHROMIUM_PATH, /usr/bin/chromium or /usr/bin/chromium-browser (apt-get install chromium)';
-const named = (name: string) => (CHROMIUM === undefined ? `${name} (${NO_BROWSER})` : name);
-
-const FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 /** Every wait of the browser is bounded: a learner's server that never answers fails fast. */
 const WAIT_MS = 2_000;
@@ -47,11 +31,7 @@ const contexts: BrowserContext[] = [];
 
 /** One browser for the file, started by the first test that needs it. */
 const browser = () => {
-  launched ??= within(
-    chromium.launch({ executablePath: CHROMIUM, args: FLAGS, timeout: 5_000 }),
-    'Chromium never started',
-    5_000,
-  );
+  launched ??= within(launchChromium(), 'Chromium never started', 5_000);
   return launched;
 };
 
@@ -115,7 +95,9 @@ describe.skipIf(CHROMIUM === undefined)(
   'a login site in a real browser (headless Chromium)',
   () => {
     test(
-      named('RFC 9110 §15.4.4: the form POST is answered 303 See Other, and the browser GETs /'),
+      browserTest(
+        'RFC 9110 §15.4.4: the form POST is answered 303 See Other, and the browser GETs /',
+      ),
       async () => {
         const { posted, followed, page } = await signedIn();
         expect([posted.request().method(), posted.status()]).toEqual(['POST', 303]);
@@ -125,7 +107,7 @@ describe.skipIf(CHROMIUM === undefined)(
     );
 
     test(
-      named('RFC 6265 §4.1.2: the session cookie is HttpOnly, SameSite=Lax, Path=/'),
+      browserTest('RFC 6265 §4.1.2: the session cookie is HttpOnly, SameSite=Lax, Path=/'),
       async () => {
         const visited = await signedIn();
         const cookie = await sessionCookie(visited);
@@ -139,7 +121,7 @@ describe.skipIf(CHROMIUM === undefined)(
     );
 
     test(
-      named('the page shows the user signed in, the name as text: no element from it'),
+      browserTest('the page shows the user signed in, the name as text: no element from it'),
       async () => {
         const { page } = await signedIn();
         expect(await page.textContent('#user b')).toBe(USER);
@@ -147,37 +129,43 @@ describe.skipIf(CHROMIUM === undefined)(
       },
     );
 
-    test(named('a session cookie changed by one character signs the browser out'), async () => {
-      const visited = await signIn();
-      const { page, context } = visited;
-      const cookie = await sessionCookie(visited);
-      expect(cookie, 'the browser kept no session cookie').toBeDefined();
-      const value = (cookie?.value ?? '').split('');
-      // the first character of the signed payload, another one of base64url's alphabet
-      value[0] = value[0] === 'A' ? 'B' : 'A';
-      await context.addCookies([
-        { ...(cookie as NonNullable<typeof cookie>), value: value.join('') },
-      ]);
-      await page.reload();
-      expect(await page.textContent('#submit')).toBe(SIGN_IN);
-      expect(await page.locator('#user').count()).toBe(0);
-      // the server deleted the cookie it could not verify
-      expect(await sessionCookie(visited)).toBeUndefined();
-    });
+    test(
+      browserTest('a session cookie changed by one character signs the browser out'),
+      async () => {
+        const visited = await signIn();
+        const { page, context } = visited;
+        const cookie = await sessionCookie(visited);
+        expect(cookie, 'the browser kept no session cookie').toBeDefined();
+        const value = (cookie?.value ?? '').split('');
+        // the first character of the signed payload, another one of base64url's alphabet
+        value[0] = value[0] === 'A' ? 'B' : 'A';
+        await context.addCookies([
+          { ...(cookie as NonNullable<typeof cookie>), value: value.join('') },
+        ]);
+        await page.reload();
+        expect(await page.textContent('#submit')).toBe(SIGN_IN);
+        expect(await page.locator('#user').count()).toBe(0);
+        // the server deleted the cookie it could not verify
+        expect(await sessionCookie(visited)).toBeUndefined();
+      },
+    );
 
-    test(named('signing out deletes the cookie and shows the sign-in form again'), async () => {
-      // the first sign-in, once the tests before it have looked at it: one browser round less
-      const visited = await signedIn();
-      const { page, origin } = visited;
-      await Promise.all([
-        page.waitForResponse(
-          (response) => response.url() === `${origin}/` && response.request().method() === 'GET',
-        ),
-        page.click('#logout'),
-      ]);
-      await page.waitForSelector('#submit');
-      expect(await sessionCookie(visited)).toBeUndefined();
-      expect(await page.textContent('#submit')).toBe(SIGN_IN);
-    });
+    test(
+      browserTest('signing out deletes the cookie and shows the sign-in form again'),
+      async () => {
+        // the first sign-in, once the tests before it have looked at it: one browser round less
+        const visited = await signedIn();
+        const { page, origin } = visited;
+        await Promise.all([
+          page.waitForResponse(
+            (response) => response.url() === `${origin}/` && response.request().method() === 'GET',
+          ),
+          page.click('#logout'),
+        ]);
+        await page.waitForSelector('#submit');
+        expect(await sessionCookie(visited)).toBeUndefined();
+        expect(await page.textContent('#submit')).toBe(SIGN_IN);
+      },
+    );
   },
 );

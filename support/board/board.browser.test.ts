@@ -4,30 +4,15 @@
  * follows their changes without a reload. Screenshots go to the system's temporary folder.
  * Where no Chromium is found, the test is skipped and its name says why.
  */
-import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, afterEach, describe, expect, test } from 'vitest';
+import { browserTest, CHROMIUM, launchChromium } from '../harness/browser.ts';
 import { within } from '../harness/index.ts';
 import { type BoardClient, createBoardClient } from './client.ts';
 import { CODE, closeAll, RUNNER_STANDING, startBoard } from './testing.ts';
 
-const CANDIDATES = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'];
-const CHROMIUM = CANDIDATES.find((file) => file !== undefined && file !== '' && existsSync(file));
-const NO_BROWSER =
-  'skipped: no Chromium at $CHROMIUM_PATH, /usr/bin/chromium or /usr/bin/chromium-browser (apt-get install chromium)';
-const named = (name: string) => (CHROMIUM === undefined ? `${name} (${NO_BROWSER})` : name);
-
-const FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const WAIT_MS = 3_000;
 /** A name that is HTML: shown as text it is harmless; parsed, it would be an element. */
 const MARKUP = '<img src=x id=injected>Ada & "Linus"';
@@ -46,14 +31,10 @@ afterAll(async () => {
 const SHOT = (name: string) => path.join(os.tmpdir(), `board-${name}.png`);
 
 describe.skipIf(CHROMIUM === undefined)('the board in headless Chromium', () => {
-  test(named(
+  test(browserTest(
     'two runners post: both rows shown, markup as text, changes live without a reload',
   ), async () => {
-    launched = within(
-      chromium.launch({ executablePath: CHROMIUM, args: FLAGS, timeout: 5_000 }),
-      'Chromium never started',
-      5_000,
-    );
+    launched = within(launchChromium(), 'Chromium never started', 5_000);
     const { origin } = await startBoard({ heartbeatMs: 1_000 });
     const context = await (await launched).newContext({ viewport: { width: 1200, height: 700 } });
     context.setDefaultTimeout(WAIT_MS);
