@@ -9,7 +9,7 @@ import type dgram from 'node:dgram';
 import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { KATA_TODO, type KataTodo } from '../kata-todo.ts';
+import { KATA_TODO } from '../kata-todo.ts';
 import { KATAS, type Kata } from '../katas.ts';
 import { type TrackName, trackKatas } from '../tracks.ts';
 import { type Command, parseArgs } from './args.ts';
@@ -274,23 +274,20 @@ async function serve(kata: Kata, port: number): Promise<void> {
 
 /**
  * Runs the `main(argv)` of the kata's given measuring module (kata 44's measure.ts), which
- * measures with the learner's own modules and prints its report.
+ * measures with the learner's own modules, prints its report (or what is not written yet),
+ * and resolves with the exit code.
  */
-async function measure(kata: Kata, seconds: number | undefined): Promise<void> {
+async function measure(kata: Kata, seconds: number | undefined): Promise<never> {
   const { measure: module } = kata;
   if (module === undefined) refuse(MESSAGES.notMeasurable(kata));
   const { register } = await import('tsx/esm/api');
   register();
   const file = path.join(kataDir(kata), module);
-  const { main: run } = (await import(file)) as { main?: (argv: readonly string[]) => unknown };
+  const { main: run } = (await import(file)) as {
+    main?: (argv: readonly string[]) => Promise<number>;
+  };
   if (typeof run !== 'function') refuse(MESSAGES.notExported(shown(file), 'main'));
-  try {
-    await run(seconds === undefined ? [] : [String(seconds)]);
-  } catch (error) {
-    if (error instanceof Error && error.name === KATA_TODO)
-      refuse(MESSAGES.notWrittenMeasure((error as KataTodo).functionName));
-    throw error;
-  }
+  process.exit(await run(seconds === undefined ? [] : [String(seconds)]));
 }
 
 /** Set in the child process that serves the UI (see ui()): its port, and whether to open a browser. */

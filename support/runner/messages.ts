@@ -130,8 +130,6 @@ export const MESSAGES = {
   notWrittenServe: (fn: string) => `${fn}() is not written yet: write it, then --serve starts it.`,
   notMeasurable: (kata: Kata) =>
     `Kata ${name(kata)} measures nothing: --measure is for kata 44, measure-your-server.`,
-  notWrittenMeasure: (fn: string) =>
-    `${fn}() is not written yet: --measure runs your own code, so write it first.`,
   uiAt: (url: string) => `The vitest UI: ${url}  (Ctrl-C stops it)`,
   uiOver: (katas: readonly Kata[]) =>
     `It shows ${katas.length === 1 && katas[0] ? `kata ${name(katas[0])}` : `${katas.length} katas`}.`,
