@@ -13,7 +13,7 @@ import {
   readProgress,
   writeAtomically,
 } from './progress.ts';
-import { type KataRun, passed } from './session.ts';
+import { type KataRun, passed, passedCount } from './session.ts';
 import { furthest, isDone, type Reach, type Standing, standing, unlocked } from './unlock.ts';
 
 export interface Ledger extends Reach {
@@ -66,7 +66,7 @@ function recordOf(run: KataRun, filled: boolean, at = new Date()): KataRecord {
   return {
     number: run.kata.number,
     status,
-    passed: run.specs.filter((s) => s.state === 'passed').length,
+    passed: passedCount(run),
     total: run.specs.length,
     at: at.toISOString().replace(/\.\d+Z$/, 'Z'),
     hash: hashKata(run.kata),

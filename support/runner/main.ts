@@ -18,7 +18,7 @@ import { doneCount, followTrack, labels, readLedger, record } from './ledger.ts'
 import { MESSAGES } from './messages.ts';
 import { kataDir, PROGRESS_FILE, shown } from './paths.ts';
 import { render } from './screen.ts';
-import { type KataRun, openSession, passed, skipped } from './session.ts';
+import { failedCount, type KataRun, openSession, passed, skipped } from './session.ts';
 import { access, nextPending, unlocked } from './unlock.ts';
 import { closeWithin, HANG_SECONDS, watchKata } from './watch.ts';
 import { killChildren } from './workers.ts';
@@ -118,7 +118,7 @@ function printOnce(run: KataRun): void {
     color: process.stdout.isTTY === true && !process.env.NO_COLOR,
   };
   process.stdout.write(render({ ...view, pane: { kind: 'result', run } }));
-  const failed = run.specs.filter((s) => s.state === 'failed').length || run.errors.length;
+  const failed = failedCount(run);
   const left = skipped(run);
   process.stdout.write(
     `\n${passed(run) ? MESSAGES.passedOnce(run.kata, run.specs.length - left, left) : MESSAGES.failedOnce(run.kata, failed, run.specs.length)}\n`,

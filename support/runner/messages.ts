@@ -1,7 +1,7 @@
 /** Every sentence the runner says, in one place. */
 import { folderOf, type Kata, type Serve } from '../katas.ts';
 import type { Reverified } from './reverify.ts';
-import { type KataRun, passed } from './session.ts';
+import { type KataRun, passed, passedCount } from './session.ts';
 
 const name = (kata: Kata) => folderOf(kata);
 
@@ -137,7 +137,7 @@ export const MESSAGES = {
   uiRun: (runs: readonly KataRun[]) =>
     runs
       .map((run) => {
-        const ok = run.specs.filter((s) => s.state === 'passed').length;
+        const ok = passedCount(run);
         return `${passed(run) ? '✓' : '✗'} ${name(run.kata)} ${ok}/${run.specs.length}`;
       })
       .join('   '),

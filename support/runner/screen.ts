@@ -10,7 +10,7 @@ import type { Label } from './ledger.ts';
 import { MESSAGES } from './messages.ts';
 import { lessonPath, shown } from './paths.ts';
 import { STANDING_LABELS } from './progress.ts';
-import { type KataRun, passed, type SpecResult, skipped } from './session.ts';
+import { type KataRun, passed, passedCount, type SpecResult, skipped } from './session.ts';
 
 export type Pane =
   /** A run going on, with the verdicts so far once there are any. */
@@ -266,7 +266,7 @@ function verdicts(
   if (run.specs.length === 0) return [paint('red', MESSAGES.noSpecs)];
   const lines = [paint('red', `✗ ${failing.length} of ${run.specs.length} specs fail`), ''];
   const [first, ...others] = failing;
-  const passing = run.specs.filter((s) => s.state === 'passed').length;
+  const passing = passedCount(run);
   // Rows for everything but the first spec's details: its name, the others, "… more", "✓ passed".
   const otherRows = Math.min(others.length, MIN_OTHER_ROWS) + 2;
   if (first) {

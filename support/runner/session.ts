@@ -38,8 +38,18 @@ export const passed = (run: KataRun) =>
   run.specs.some((s) => s.state === 'passed') &&
   run.specs.every((s) => s.state !== 'failed');
 
+/** How many specs of a run ended in this state. */
+const counted = (run: KataRun, state: SpecResult['state']) =>
+  run.specs.filter((s) => s.state === state).length;
+
 /** How many specs a run skipped. */
-export const skipped = (run: KataRun) => run.specs.filter((s) => s.state === 'skipped').length;
+export const skipped = (run: KataRun) => counted(run, 'skipped');
+
+/** How many specs a run passed. */
+export const passedCount = (run: KataRun) => counted(run, 'passed');
+
+/** What failed: the specs that failed, or, where none did, the errors that stopped the run. */
+export const failedCount = (run: KataRun) => counted(run, 'failed') || run.errors.length;
 
 export interface SessionOptions {
   readonly katas: readonly Kata[];

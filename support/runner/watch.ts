@@ -16,7 +16,14 @@ import { MESSAGES } from './messages.ts';
 import { lessonPath, ROOT, shown, solutionDir } from './paths.ts';
 import { type Reverifier, reverify } from './reverify.ts';
 import { type Pane, render, renderList } from './screen.ts';
-import { type KataRun, openSession, passed, type Session } from './session.ts';
+import {
+  failedCount,
+  type KataRun,
+  openSession,
+  passed,
+  passedCount,
+  type Session,
+} from './session.ts';
 import { access, following } from './unlock.ts';
 import { killChildren } from './workers.ts';
 
@@ -128,13 +135,12 @@ export async function watchKata(start: Kata, options: WatchOptions): Promise<voi
       },
     });
   const postStanding = (run: KataRun) => {
-    const failing = run.specs.filter((spec) => spec.state === 'failed');
     board?.post({
       track: ledger.track?.name ?? 'all',
       kata: { number: kata.number, slug: kata.slug },
-      passed: run.specs.filter((spec) => spec.state === 'passed').length,
-      failed: failing.length || run.errors.length,
-      firstFailing: failing[0]?.name ?? null,
+      passed: passedCount(run),
+      failed: failedCount(run),
+      firstFailing: run.specs.find((spec) => spec.state === 'failed')?.name ?? null,
       hintsOpened: hintsShown,
       secondsOnKata: (Date.now() - openedAt) / 1000,
       secondsSinceChange: (Date.now() - changedAt) / 1000,
