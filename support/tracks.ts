@@ -81,8 +81,8 @@ export function formatAgenda(track: Track): string {
 }
 
 /** The markers around the generated agenda in the README. */
-export const AGENDA_START = '<!-- agenda: generated from support/tracks.ts by npm run agenda -->';
-export const AGENDA_END = '<!-- /agenda -->';
+const AGENDA_START = '<!-- agenda: generated from support/tracks.ts by npm run agenda -->';
+const AGENDA_END = '<!-- /agenda -->';
 
 /** The README with its agenda block replaced by the workshop track's. */
 export function withAgenda(readme: string): string {
